@@ -1,0 +1,321 @@
+//! Harness for Waymark's browser tests: starts the real `waymark` server binary on a
+//! free loopback port with a temporary database, and headless Chromium through
+//! chromedriver at a phone's size (360×740). A failing scenario leaves a screenshot
+//! in `e2e/artifacts/`.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use thiserror::Error;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// How long any one wait in a scenario may take before it counts as a failure.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// Why a scenario failed.
+#[derive(Debug, Error)]
+pub enum Failure {
+    #[error("{0}")]
+    Check(String),
+    #[error("cannot start {what}: {detail}")]
+    Start { what: &'static str, detail: String },
+    #[error("browser command failed: {0}")]
+    Browser(#[from] fantoccini::error::CmdError),
+    #[error("cannot open a browser session: {0}")]
+    Session(#[from] fantoccini::error::NewSessionError),
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The result of a scenario.
+pub type Outcome = Result<(), Failure>;
+
+/// Fails the scenario with `message` unless `condition` holds.
+pub fn check(condition: bool, message: impl Into<String>) -> Outcome {
+    if condition {
+        Ok(())
+    } else {
+        Err(Failure::Check(message.into()))
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn server_binary() -> PathBuf {
+    std::env::var_os("WAYMARK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/waymark"))
+}
+
+fn app_dir() -> PathBuf {
+    std::env::var_os("WAYMARK_APP_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("app/dist"))
+}
+
+/// A free TCP port on loopback (released again before it is used).
+fn free_port() -> Result<u16, Failure> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// The real server binary, running on loopback with its own temporary data folder.
+pub struct Server {
+    child: Option<Child>,
+    port: u16,
+    data_dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts the server on a free port with an empty database.
+    pub async fn start() -> Result<Self, Failure> {
+        let data_dir = tempfile::tempdir()?;
+        let mut server = Self {
+            child: None,
+            port: 0,
+            data_dir,
+        };
+        server.launch().await?;
+        Ok(server)
+    }
+
+    /// The address the app is served at, ending in `/`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// Stops the server with SIGTERM, as an operator would, and waits for it to exit.
+    pub async fn stop(&mut self) -> Outcome {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                // SIGTERM exercises graceful shutdown; kill is the fallback below.
+                let _ = Command::new("kill").arg(pid.to_string()).status().await;
+            }
+            if tokio::time::timeout(PATIENCE, child.wait()).await.is_err() {
+                child.kill().await?;
+                return Err(Failure::Check(
+                    "the server did not stop within 20 s of SIGTERM".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Starts the server again on the same port and database (same origin for the browser).
+    pub async fn restart(&mut self) -> Outcome {
+        self.stop().await?;
+        self.launch().await
+    }
+
+    async fn launch(&mut self) -> Outcome {
+        let binary = server_binary();
+        if !binary.is_file() {
+            return Err(Failure::Start {
+                what: "the server",
+                detail: format!(
+                    "{} is missing: build it with `cargo build -p server` (scripts/test.sh does)",
+                    binary.display()
+                ),
+            });
+        }
+        let mut child = Command::new(&binary)
+            .arg("--port")
+            .arg(self.port.to_string())
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .arg("--app-dir")
+            .arg(app_dir())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child.stdout.take().ok_or(Failure::Start {
+            what: "the server",
+            detail: "no stdout".into(),
+        })?;
+        let mut lines = BufReader::new(stdout).lines();
+        let ready = tokio::time::timeout(PATIENCE, async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(address) = line.strip_prefix("Waymark is running at http://") {
+                    return Ok::<_, std::io::Error>(Some(address.trim_end_matches('/').to_owned()));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+        let address = match ready {
+            Ok(Ok(Some(address))) => address,
+            Ok(Ok(None)) | Ok(Err(_)) => {
+                let status = child.wait().await?;
+                return Err(Failure::Start {
+                    what: "the server",
+                    detail: format!("it exited ({status}) before listening; its log is above"),
+                });
+            }
+            Err(_) => {
+                return Err(Failure::Start {
+                    what: "the server",
+                    detail: "it did not say it was listening within 20 s".into(),
+                })
+            }
+        };
+        self.port = address
+            .rsplit(':')
+            .next()
+            .and_then(|port| port.parse().ok())
+            .ok_or_else(|| Failure::Start {
+                what: "the server",
+                detail: format!("cannot read a port from {address:?}"),
+            })?;
+        self.child = Some(child);
+        Ok(())
+    }
+}
+
+/// Headless Chromium at a phone's size, driven through its own chromedriver.
+pub struct Browser {
+    client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a fresh Chromium profile.
+    pub async fn launch() -> Result<Self, Failure> {
+        // Several crypto back-ends are linked in; rustls needs one named. A second
+        // call in the same process finds it already set, which is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = free_port()?;
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|error| Failure::Start {
+                what: "chromedriver",
+                detail: format!("{error} (install Debian's chromium-driver)"),
+            })?;
+        let profile = tempfile::tempdir()?;
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "chrome".into());
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+                "mobileEmulation": {
+                    "deviceMetrics": { "width": 360, "height": 740, "pixelRatio": 2.0 }
+                }
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        // chromedriver takes a moment to listen: retry the connection, bounded.
+        for _ in 0..100 {
+            match ClientBuilder::rustls()?
+                .capabilities(capabilities.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Ok(Self {
+                        client,
+                        _driver: driver,
+                        _profile: profile,
+                    })
+                }
+                Err(error) => {
+                    last_error = Some(error);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+        Err(last_error.map(Failure::from).unwrap_or(Failure::Start {
+            what: "chromedriver",
+            detail: "no answer".into(),
+        }))
+    }
+
+    /// The WebDriver client, for anything the helpers here do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Opens `url` and waits until the WebAssembly app has started (or failed to).
+    pub async fn open_app(&self, url: &str) -> Outcome {
+        self.client.goto(url).await?;
+        self.wait_for_app().await
+    }
+
+    /// Waits until the app has mounted; fails with the page's own message if the
+    /// WebAssembly did not load.
+    pub async fn wait_for_app(&self) -> Outcome {
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css("html[data-app]"))
+            .await?;
+        let state = self
+            .client
+            .find(Locator::Css("html"))
+            .await?
+            .attr("data-app")
+            .await?;
+        if state.as_deref() == Some("started") {
+            return Ok(());
+        }
+        let message = match self.client.find(Locator::Id("boot")).await {
+            Ok(boot) => boot.text().await?,
+            Err(_) => "no message".into(),
+        };
+        Err(Failure::Check(format!(
+            "the app failed to start: {message}"
+        )))
+    }
+
+    /// Waits for an element and returns its text.
+    pub async fn text_of(&self, css: &str) -> Result<String, Failure> {
+        let element = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await?;
+        Ok(element.text().await?)
+    }
+
+    /// Ends the scenario: on failure saves a screenshot named after it, then closes
+    /// the browser and returns the scenario's own outcome.
+    pub async fn finish(self, name: &str, outcome: Outcome) -> Outcome {
+        if outcome.is_err() {
+            match self.client.screenshot().await {
+                Ok(png) => {
+                    let folder = workspace_root().join("e2e/artifacts");
+                    std::fs::create_dir_all(&folder)?;
+                    let path = folder.join(format!("{name}.png"));
+                    std::fs::write(&path, png)?;
+                    eprintln!("screenshot of the failure: {}", path.display());
+                }
+                Err(error) => eprintln!("no screenshot of the failure: {error}"),
+            }
+        }
+        let _ = self.client.close().await;
+        outcome
+    }
+}

@@ -1,0 +1,83 @@
+# Shared steps of scripts/run.sh and scripts/test.sh. Every install is skipped when
+# what it installs is already there, so a second run goes straight to building.
+# Everything comes from the package registries (crates.io, npm, Debian): nothing
+# downloads a prebuilt binary from anywhere else.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${WAYMARK_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/waymark-tools}"
+# binaryen from npm (wasm-opt compiled to wasm, run by node). Debian's binaryen 108
+# breaks the app (see ../shared/TOOLCHAIN.md), so it is never used.
+BINARYEN_VERSION=132
+APP_DIST="$ROOT/app/dist"
+
+say() { printf '\n==> %s\n' "$*"; }
+fail() { printf '\nwaymark: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    fail "installing system packages needs root: run as root or install sudo"; fi
+}
+
+APT_UPDATED=0
+apt_install() {
+  if [ "$APT_UPDATED" = 0 ]; then
+    say "Updating Debian's package lists"
+    as_root apt-get update -q
+    APT_UPDATED=1
+  fi
+  say "Installing $* from Debian's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || fail "cargo is missing: install Rust with rustup first"
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target to Rust"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# The wasm-bindgen CLI must be the exact version of the wasm-bindgen crate in Cargo.lock.
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  [ -n "$want" ] || fail "cannot find the wasm-bindgen version in Cargo.lock"
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$want" ]; then
+    say "Installing wasm-bindgen-cli $want from crates.io (about 3 minutes, once)"
+    # Without --locked: the CLI's own lock file names a crate version the registry lacks.
+    cargo install wasm-bindgen-cli --version "$want"
+  fi
+}
+
+ensure_wasm_opt() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    apt_install nodejs npm
+  fi
+  if [ ! -x "$TOOLS/node_modules/.bin/wasm-opt" ] ||
+     [ "$(cat "$TOOLS/binaryen.version" 2>/dev/null)" != "$BINARYEN_VERSION" ]; then
+    say "Installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $TOOLS"
+    mkdir -p "$TOOLS"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS" "binaryen@$BINARYEN_VERSION"
+    echo "$BINARYEN_VERSION" > "$TOOLS/binaryen.version"
+  fi
+  export PATH="$TOOLS/node_modules/.bin:$PATH"
+}
+
+ensure_browser() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    apt_install chromium chromium-driver
+  fi
+}
+
+# Builds the WebAssembly app into app/dist with content-hashed assets.
+build_app() {
+  ensure_rust
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+  say "Building the web app (WebAssembly, size-optimised release)"
+  cargo build --locked -p app --target wasm32-unknown-unknown --profile wasm-release
+  bash "$ROOT/scripts/package-app.sh" \
+    "$ROOT/target/wasm32-unknown-unknown/wasm-release/app.wasm" "$APP_DIST"
+}

@@ -1,0 +1,59 @@
+//! The HTTP application: one module per resource, each with its own `router()`.
+
+mod error;
+mod health;
+mod static_files;
+
+pub use error::ApiError;
+
+use crate::db::Database;
+use axum::Router;
+use std::path::Path;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    database: Database,
+    app_dir: std::path::PathBuf,
+}
+
+impl AppState {
+    /// Shares `database` with every handler and serves the app from `app_dir`.
+    pub fn new(database: Database, app_dir: &Path) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                database,
+                app_dir: app_dir.to_owned(),
+            }),
+        }
+    }
+
+    /// The database pool.
+    pub fn database(&self) -> &Database {
+        &self.inner.database
+    }
+
+    /// Where the built app lives.
+    pub fn app_dir(&self) -> &Path {
+        &self.inner.app_dir
+    }
+}
+
+/// The whole application: API routes first, the web app for everything else.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new().fallback(|| async { ApiError::NotFound });
+    Router::new()
+        .merge(health::router())
+        .nest("/api", api)
+        .fallback_service(static_files::service(state.app_dir()))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,199 @@
+//! The server over real HTTP on a free loopback port: health, API errors, and how the
+//! built app is served (MIME types, compression, cache headers, client-side routes).
+
+use reqwest::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use server::db::{Database, DatabaseTarget};
+use std::path::Path;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+struct TestServer {
+    url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<Result<(), server::StartupError>>,
+    _data: tempfile::TempDir,
+}
+
+impl TestServer {
+    async fn start(app_dir: &Path) -> Self {
+        let data = tempfile::tempdir().expect("temp dir");
+        let target = DatabaseTarget::embedded_in(data.path()).expect("data dir");
+        let database = Database::open(&target).await.expect("database opens");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app_dir = app_dir.to_owned();
+        let task = tokio::spawn(async move {
+            server::serve(listener, database, &app_dir, async {
+                let _ = stopped.await;
+            })
+            .await
+        });
+        Self {
+            url,
+            stop: Some(stop),
+            task,
+            _data: data,
+        }
+    }
+
+    async fn shut_down(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .expect("server task")
+            .expect("server stops cleanly");
+    }
+}
+
+/// A built app in miniature: the layout scripts/package-app.sh produces.
+fn fake_app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let assets = dir.path().join("assets/0123abcd");
+    std::fs::create_dir_all(&assets).expect("assets dir");
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>Waymark</title>",
+    )
+    .expect("index");
+    std::fs::write(dir.path().join("sw.js"), "// worker").expect("sw");
+    std::fs::write(dir.path().join("manifest.webmanifest"), "{}").expect("manifest");
+    std::fs::write(assets.join("app_bg.wasm"), b"\0asm\x01\0\0\0").expect("wasm");
+    let script = "export default function init() {}\n".repeat(50);
+    std::fs::write(assets.join("app.js"), &script).expect("js");
+    let gzipped = gzip(script.as_bytes());
+    std::fs::write(assets.join("app.js.gz"), gzipped).expect("js.gz");
+    dir
+}
+
+/// Gzips with the system's gzip, as the packaging script does.
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gzip runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(bytes)
+        .expect("write");
+    child.wait_with_output().expect("gzip output").stdout
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .gzip(false)
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn healthz_reports_a_migrated_database() {
+    let app = fake_app();
+    let server = TestServer::start(app.path()).await;
+    let response = client()
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["database"], "ok");
+    server.shut_down().await;
+}
+
+#[tokio::test]
+async fn unknown_api_paths_get_a_json_error_not_the_app() {
+    let app = fake_app();
+    let server = TestServer::start(app.path()).await;
+    let response = client()
+        .get(format!("{}/api/nothing-here", server.url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "not_found");
+    server.shut_down().await;
+}
+
+#[tokio::test]
+async fn assets_are_immutable_and_typed_and_pages_revalidate() {
+    let app = fake_app();
+    let server = TestServer::start(app.path()).await;
+    let http = client();
+
+    let wasm = http
+        .get(format!("{}/assets/0123abcd/app_bg.wasm", server.url))
+        .send()
+        .await
+        .expect("wasm");
+    assert_eq!(wasm.status(), 200);
+    assert_eq!(wasm.headers()[CONTENT_TYPE], "application/wasm");
+    assert!(wasm.headers()[CACHE_CONTROL]
+        .to_str()
+        .expect("ascii")
+        .contains("immutable"));
+
+    let script = http
+        .get(format!("{}/assets/0123abcd/app.js", server.url))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("js");
+    assert_eq!(script.headers()[CONTENT_ENCODING], "gzip");
+    assert!(script.headers()[CONTENT_TYPE]
+        .to_str()
+        .expect("ascii")
+        .contains("javascript"));
+
+    for page in ["/", "/sw.js", "/manifest.webmanifest"] {
+        let response = http
+            .get(format!("{}{page}", server.url))
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(response.status(), 200, "{page}");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-cache", "{page}");
+    }
+    server.shut_down().await;
+}
+
+#[tokio::test]
+async fn client_side_routes_get_the_app_shell() {
+    let app = fake_app();
+    let server = TestServer::start(app.path()).await;
+    let response = client()
+        .get(format!("{}/entries/some-entry", server.url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()[CACHE_CONTROL], "no-cache");
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("<title>Waymark"));
+    server.shut_down().await;
+}
+
+#[tokio::test]
+async fn a_missing_app_build_is_explained() {
+    let empty = tempfile::tempdir().expect("temp dir");
+    let server = TestServer::start(empty.path()).await;
+    let response = client()
+        .get(format!("{}/", server.url))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 503);
+    assert!(response.text().await.expect("body").contains("not built"));
+    server.shut_down().await;
+}

@@ -1,0 +1,8 @@
+//! Waymark's shared core: the vocabulary of medical leadership development, the
+//! entry and profile documents, and the sync protocol. It does no I/O, so every rule
+//! here is tested once and used by both the app and the server.
+
+pub mod vocabulary;
+
+/// The product name, shown in the app and the server's logs.
+pub const PRODUCT_NAME: &str = "Waymark";
