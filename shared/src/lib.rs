@@ -2,6 +2,8 @@
 //! entry and profile documents, and the sync protocol. It does no I/O, so every rule
 //! here is tested once and used by both the app and the server.
 
+pub mod day;
+pub mod entry;
 pub mod vocabulary;
 
 /// The product name, shown in the app and the server's logs.

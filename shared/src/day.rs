@@ -1,0 +1,93 @@
+//! A calendar day (`YYYY-MM-DD`), the precision entries are dated with.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+use time::macros::format_description;
+
+/// A calendar date with no time of day or zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(time::Date);
+
+/// Why a text is not a day.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a date: use the form 2026-03-31")]
+pub struct InvalidDay(pub String);
+
+impl Day {
+    /// The day with this year, month (1–12) and day of month, if it exists.
+    pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
+        let month = time::Month::try_from(month).ok()?;
+        time::Date::from_calendar_date(year, month, day)
+            .ok()
+            .map(Day)
+    }
+
+    /// The day `days` after this one (before it when negative).
+    pub fn plus_days(self, days: i64) -> Self {
+        Day(self.0.saturating_add(time::Duration::days(days)))
+    }
+
+    /// The year.
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+
+    /// Whole days from `earlier` to this day.
+    pub fn days_since(self, earlier: Day) -> i64 {
+        (self.0 - earlier.0).whole_days()
+    }
+}
+
+impl FromStr for Day {
+    type Err = InvalidDay;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        time::Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+            .map(Day)
+            .map_err(|_| InvalidDay(text.to_owned()))
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (year, month, day) = self.0.to_calendar_date();
+        write!(f, "{year:04}-{:02}-{day:02}", u8::from(month))
+    }
+}
+
+impl Serialize for Day {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_iso_days() {
+        let day: Day = "2026-02-28".parse().expect("valid");
+        assert_eq!(day.to_string(), "2026-02-28");
+        assert_eq!(day.plus_days(1).to_string(), "2026-03-01");
+        assert!("2026-02-30".parse::<Day>().is_err());
+        assert!("28/02/2026".parse::<Day>().is_err());
+        assert!("".parse::<Day>().is_err());
+    }
+
+    #[test]
+    fn serialises_as_text() {
+        let day = Day::from_ymd(2025, 8, 6).expect("exists");
+        assert_eq!(serde_json::to_string(&day).expect("json"), "\"2025-08-06\"");
+        let back: Day = serde_json::from_str("\"2025-08-06\"").expect("parses");
+        assert_eq!(back, day);
+    }
+}

@@ -1,0 +1,117 @@
+//! The entry: one leadership activity and its reflection.
+//!
+//! [`Entry`] is the plain value the app shows and lists; [`EntryDoc`] is the Automerge
+//! document it lives in, changed only through [`EntryEdit`]s so that free text is always
+//! spliced (two devices editing one reflection both keep their words).
+
+mod document;
+mod draft;
+mod validation;
+
+pub use document::{DocumentError, EntryDoc, Now, SCHEMA_VERSION};
+pub use draft::{CaptureDraft, NewEntry};
+pub use validation::{Field, FieldError, Limits};
+
+use crate::day::Day;
+use crate::vocabulary::{ActivityKind, Level, Mode, ReflectiveModel, Role};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One entry as it reads now: what the list, the entry screen and exports show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Stable id (a UUID made on the device that created it).
+    pub id: String,
+    /// What kind of leadership moment it was.
+    pub kind: ActivityKind,
+    /// The day it happened.
+    pub occurred_on: Day,
+    /// Where it happened, e.g. "Ward 7, night shift".
+    pub setting: String,
+    /// The post the trainee was in.
+    pub rotation: String,
+    /// Leadership, management or followership, once the trainee names it.
+    pub mode: Option<Mode>,
+    /// The trainee's part.
+    pub role: Option<Role>,
+    /// The level it operated at.
+    pub level: Option<Level>,
+    /// A short title.
+    pub title: String,
+    /// Short notes made at the time.
+    pub notes: String,
+    /// The model the reflection is written in.
+    pub reflection_model: ReflectiveModel,
+    /// Reflection text by section key; sections of other models are kept, not lost.
+    pub reflection: BTreeMap<String, String>,
+    /// Capability codes from the frameworks.
+    pub capabilities: BTreeSet<String>,
+    /// The trainee's own tags.
+    pub tags: BTreeSet<String>,
+    /// Ids of supervisors it is shared with.
+    pub share: BTreeSet<String>,
+    /// When it was created, in milliseconds since 1970.
+    pub created_at: i64,
+    /// When it was last changed, in milliseconds since 1970.
+    pub updated_at: i64,
+    /// Deleted entries are kept (so a delete can be undone and synced) but not listed.
+    pub deleted: bool,
+}
+
+impl Entry {
+    /// The reflection text of the entry's current model, section by section.
+    pub fn reflection_sections(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
+        self.reflection_model.prompts().iter().map(|prompt| {
+            let text = self.reflection.get(prompt.key).map(String::as_str);
+            (prompt.key, text.unwrap_or_default())
+        })
+    }
+
+    /// Whether any reflection has been written yet, in any model.
+    pub fn has_reflection(&self) -> bool {
+        self.reflection.values().any(|text| !text.trim().is_empty())
+    }
+
+    /// Whether `query` (already lower-cased) appears in the entry's words.
+    pub fn matches_text(&self, query: &str) -> bool {
+        let query = query.trim();
+        if query.is_empty() {
+            return true;
+        }
+        [&self.title, &self.notes, &self.setting, &self.rotation]
+            .into_iter()
+            .chain(self.reflection.values())
+            .chain(self.tags.iter())
+            .any(|text| text.to_lowercase().contains(query))
+            || self.kind.label().to_lowercase().contains(query)
+    }
+}
+
+/// One change a person makes to an entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryEdit {
+    Kind(ActivityKind),
+    OccurredOn(Day),
+    Setting(String),
+    Rotation(String),
+    Mode(Option<Mode>),
+    Role(Option<Role>),
+    Level(Option<Level>),
+    Title(String),
+    Notes(String),
+    ReflectionModel(ReflectiveModel),
+    /// Replaces the text of one reflection section (applied as splices).
+    Reflection {
+        section: String,
+        text: String,
+    },
+    Capability {
+        code: String,
+        tagged: bool,
+    },
+    Tag {
+        tag: String,
+        tagged: bool,
+    },
+    Deleted(bool),
+}
