@@ -4,6 +4,7 @@
 
 pub mod day;
 pub mod entry;
+pub mod privacy;
 pub mod vocabulary;
 
 /// The product name, shown in the app and the server's logs.
