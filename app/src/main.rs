@@ -1,6 +1,13 @@
-//! Waymark's web app: a Leptos client-side-rendered shell mounted into `index.html`.
+//! Waymark's web app: a Leptos client-side-rendered PWA that keeps the portfolio on
+//! the device and works with no network.
 
+mod clock;
+mod components;
+mod portfolio;
+mod screens;
+mod service_worker;
 mod shell;
+mod storage;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -1,37 +1,119 @@
-//! The app shell: header, navigation and routes.
+//! The app shell: header with the save and network status, routes, tab bar, the
+//! undo toast and the "new version" banner.
 
+use crate::clock;
+use crate::portfolio::{LoadState, Portfolio, SaveState};
+use crate::screens::capture::Capture;
+use crate::screens::entries::Entries;
+use crate::screens::entry::{undo_delete, EntryScreen};
+use crate::screens::home::Home;
+use crate::screens::profile::ProfileScreen;
+use crate::service_worker;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
+/// A short message at the bottom of the screen, with an action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Toast {
+    Deleted { id: String },
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    let portfolio = Portfolio::start();
+    provide_context(portfolio);
+    let toast = RwSignal::new(None::<Toast>);
+    provide_context(toast);
+    let update_ready = RwSignal::new(false);
+    service_worker::register(update_ready);
+
     view! {
         <Router>
+            <a class="visually-hidden" href="#main">"Skip to content"</a>
             <header class="app-header">
                 <A href="/" attr:class="brand">{shared::PRODUCT_NAME}</A>
+                <Status/>
             </header>
+            <Show when=move || update_ready.get()>
+                <div class="notice update" role="status">
+                    "A new version of Waymark is ready. "
+                    <button type="button" on:click=|_| service_worker::activate_new_version()>"Reload"</button>
+                </div>
+            </Show>
+            <Show when=move || matches!(portfolio.load_state(), LoadState::Failed(_))>
+                <p class="notice error" role="alert">
+                    {move || match portfolio.load_state() {
+                        LoadState::Failed(reason) => format!("{reason}. Entries cannot be kept on this device until this is fixed."),
+                        _ => String::new(),
+                    }}
+                </p>
+            </Show>
             <main id="main" class="app-main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home/>
+                    <Route path=path!("/new") view=Capture/>
+                    <Route path=path!("/entries") view=Entries/>
+                    <Route path=path!("/entries/:id") view=EntryScreen/>
+                    <Route path=path!("/profile") view=ProfileScreen/>
                 </Routes>
             </main>
+            <ToastBar/>
+            <nav class="tab-bar" aria-label="Main">
+                <A href="/" exact=true>"Home"</A>
+                <A href="/new">"Log"</A>
+                <A href="/entries">"Entries"</A>
+                <A href="/profile">"Profile"</A>
+            </nav>
         </Router>
     }
 }
 
-/// The first screen a trainee sees.
+/// Whether the device is online and whether the last change is saved on it.
 #[component]
-fn Home() -> impl IntoView {
+fn Status() -> impl IntoView {
+    let portfolio = expect_context::<Portfolio>();
+    let online = RwSignal::new(
+        web_sys::window()
+            .map(|w| w.navigator().on_line())
+            .unwrap_or(true),
+    );
+    let _ = window_event_listener(leptos::ev::online, move |_| online.set(true));
+    let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    let saved = move || match portfolio.save_state() {
+        SaveState::Idle => String::new(),
+        SaveState::Saving => "Saving…".into(),
+        SaveState::Saved { at } => format!("Saved {}", clock::time_of_day(at)),
+        SaveState::Failed(_) => "Not saved".into(),
+    };
     view! {
-        <section class="screen" data-screen="home">
-            <h1>"Your leadership, logged as it happens"</h1>
-            <p class="lead">
-                "Led the handover, chaired a meeting, kept the ward round moving in a crisis? "
-                "Log it in seconds on shift, with or without signal, and reflect on it later."
+        <span class="status" role="status" aria-live="polite" data-testid="status">
+            {move || if online.get() { "" } else { "Offline · " }}
+            {saved}
+        </span>
+        <Show when=move || matches!(portfolio.save_state(), SaveState::Failed(_))>
+            <p class="notice error save-error" role="alert">
+                {move || match portfolio.save_state() { SaveState::Failed(reason) => reason, _ => String::new() }}
             </p>
-        </section>
+        </Show>
+    }
+}
+
+#[component]
+fn ToastBar() -> impl IntoView {
+    let portfolio = expect_context::<Portfolio>();
+    let toast = expect_context::<RwSignal<Option<Toast>>>();
+    move || {
+        toast.get().map(|current| match current {
+            Toast::Deleted { id } => view! {
+                <div class="toast" role="status">
+                    <span>"Entry deleted."</span>
+                    <button type="button" on:click=move |_| { undo_delete(portfolio, id.clone()); toast.set(None) }>"Undo"</button>
+                    <button type="button" aria-label="Dismiss" on:click=move |_| toast.set(None)>"×"</button>
+                </div>
+            },
+        })
     }
 }
 

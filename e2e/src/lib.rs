@@ -300,6 +300,92 @@ impl Browser {
         Ok(element.text().await?)
     }
 
+    /// Runs a script in the page and returns its result.
+    pub async fn eval(&self, script: &str) -> Result<serde_json::Value, Failure> {
+        Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Polls a JavaScript condition until it is true (bounded by [`PATIENCE`]).
+    pub async fn wait_until(&self, condition: &str, what: &str) -> Outcome {
+        let script = format!("return Boolean({condition});");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut poll = tokio::time::interval(Duration::from_millis(50));
+        loop {
+            poll.tick().await;
+            if self.eval(&script).await? == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(Failure::Check(format!("timed out waiting until {what}")));
+            }
+        }
+    }
+
+    /// Clicks the element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) -> Outcome {
+        let element = self.find(css).await?;
+        self.tap(element).await
+    }
+
+    /// Clicks like a finger: centred on screen first, clear of the fixed bars a
+    /// phone layout has (chromedriver would scroll it only to the very edge).
+    async fn tap(&self, element: fantoccini::elements::Element) -> Outcome {
+        let argument = serde_json::to_value(&element).map_err(|error| {
+            Failure::Check(format!("cannot pass an element to a script: {error}"))
+        })?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![argument],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Clicks the label whose text is `text` (radio and checkbox chips).
+    pub async fn choose(&self, text: &str) -> Outcome {
+        let xpath = format!("//label[normalize-space(.)={text:?}]");
+        let label = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await?;
+        self.tap(label).await
+    }
+
+    /// Types `text` into the field matching `css` (after what is there).
+    pub async fn type_into(&self, css: &str, text: &str) -> Outcome {
+        self.find(css).await?.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// The current value of a form field.
+    pub async fn value_of(&self, css: &str) -> Result<String, Failure> {
+        Ok(self
+            .find(css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn find(&self, css: &str) -> Result<fantoccini::elements::Element, Failure> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await?)
+    }
+
+    /// Reloads the page and waits for the app to start again.
+    pub async fn reload(&self) -> Outcome {
+        self.client.refresh().await?;
+        self.wait_for_app().await
+    }
+
     /// Ends the scenario: on failure saves a screenshot named after it, then closes
     /// the browser and returns the scenario's own outcome.
     pub async fn finish(self, name: &str, outcome: Outcome) -> Outcome {

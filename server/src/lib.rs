@@ -27,6 +27,8 @@ pub enum StartupError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot listen for stop signals: {0}")]
+    Signals(std::io::Error),
     #[error("the server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -36,10 +38,11 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
     let database = db::Database::open(&config.database_target()?).await?;
     let listener = bind(&config).await?;
     let address = listener.local_addr().map_err(StartupError::Serve)?;
+    let shutdown = shutdown_signal()?;
     // One line on stdout says where Waymark is; scripts and tests read it.
     println!("Waymark is running at http://{address}/");
     tracing::info!(%address, app_dir = %config.app_dir.display(), "listening");
-    serve(listener, database, &config.app_dir, shutdown_signal()).await
+    serve(listener, database, &config.app_dir, shutdown).await
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests
@@ -74,31 +77,30 @@ async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
         })
 }
 
-/// Resolves on ctrl-c or SIGTERM, whichever comes first.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for ctrl-c");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Listens for ctrl-c and SIGTERM from the moment it is made, so a signal that
+/// arrives right after start-up is not lost; resolves on the first of them.
+fn shutdown_signal() -> Result<impl Future<Output = ()>, StartupError> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt()).map_err(StartupError::Signals)?;
+        let mut terminate = signal(SignalKind::terminate()).map_err(StartupError::Signals)?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
+            tracing::info!("shutting down: finishing requests in flight");
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            if let Err(error) = tokio::signal::ctrl_c().await {
+                tracing::error!(%error, "cannot listen for ctrl-c");
                 std::future::pending::<()>().await;
             }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+            tracing::info!("shutting down: finishing requests in flight");
+        })
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

@@ -15,6 +15,9 @@ pub struct Day(time::Date);
 pub struct InvalidDay(pub String);
 
 impl Day {
+    /// 1970-01-01.
+    pub const UNIX_EPOCH: Day = Day(time::macros::date!(1970 - 01 - 01));
+
     /// The day with this year, month (1–12) and day of month, if it exists.
     pub fn from_ymd(year: i32, month: u8, day: u8) -> Option<Self> {
         let month = time::Month::try_from(month).ok()?;

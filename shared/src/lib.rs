@@ -5,7 +5,11 @@
 pub mod day;
 pub mod entry;
 pub mod privacy;
+pub mod profile;
 pub mod vocabulary;
 
 /// The product name, shown in the app and the server's logs.
 pub const PRODUCT_NAME: &str = "Waymark";
+
+/// Automerge actor ids, so callers need not depend on automerge for them.
+pub use automerge::ActorId;

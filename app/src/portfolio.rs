@@ -1,0 +1,387 @@
+//! The trainee's portfolio on this device: entry documents, their summaries for the
+//! screens, the profile, and the path every change takes to durable storage.
+//!
+//! A change is applied to the Automerge document in memory, the screens update at
+//! once, and the document is written to IndexedDB. Typed text is also kept in
+//! `localStorage` the moment it is typed and only dropped once IndexedDB has
+//! committed it, so closing the tab mid-sentence loses nothing. "Saved" is shown only
+//! after the commit.
+
+use crate::clock;
+use crate::storage::device;
+use crate::storage::indexed_db::{DocStore, StoreError};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::entry::{DocumentError, Entry, EntryDoc, EntryEdit, NewEntry};
+use shared::profile::{Profile, ProfileDoc, PROFILE_DOC_ID};
+use shared::ActorId;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Whether the portfolio has been read from the device yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// The state of writing to the device, shown in the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    Idle,
+    Saving,
+    Saved { at: i64 },
+    Failed(String),
+}
+
+/// Why a change could not be made.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ChangeError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("this entry is not on this device")]
+    NotFound,
+    #[error("Waymark cannot use this device's storage: {0}")]
+    Storage(#[from] StoreError),
+}
+
+impl From<DocumentError> for ChangeError {
+    fn from(error: DocumentError) -> Self {
+        match error {
+            DocumentError::Invalid(field) => ChangeError::Invalid(field.message),
+            other => ChangeError::Invalid(other.to_string()),
+        }
+    }
+}
+
+/// Which field of an entry a piece of typed text belongs to.
+pub fn text_edit(field: &str, text: &str) -> Option<EntryEdit> {
+    match field {
+        "title" => Some(EntryEdit::Title(text.to_owned())),
+        "notes" => Some(EntryEdit::Notes(text.to_owned())),
+        other => other
+            .strip_prefix("reflection.")
+            .map(|section| EntryEdit::Reflection {
+                section: section.to_owned(),
+                text: text.to_owned(),
+            }),
+    }
+}
+
+/// The database, opened once; every operation awaits the same opening.
+type OpeningStore = Shared<LocalBoxFuture<'static, Result<DocStore, StoreError>>>;
+
+struct Inner {
+    store: OpeningStore,
+    actor: ActorId,
+    docs: HashMap<String, EntryDoc>,
+    profile: Option<ProfileDoc>,
+    writing: HashSet<String>,
+    dirty: HashSet<String>,
+}
+
+/// The portfolio, shared with every screen through context. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct Portfolio {
+    entries: RwSignal<BTreeMap<String, Entry>>,
+    profile: RwSignal<Profile>,
+    load: RwSignal<LoadState>,
+    save: RwSignal<SaveState>,
+    inner: StoredValue<Inner, LocalStorage>,
+}
+
+impl Portfolio {
+    /// Starts reading the portfolio from the device.
+    pub fn start() -> Self {
+        let portfolio = Self {
+            entries: RwSignal::new(BTreeMap::new()),
+            profile: RwSignal::new(Profile::default()),
+            load: RwSignal::new(LoadState::Loading),
+            save: RwSignal::new(SaveState::Idle),
+            inner: StoredValue::new_local(Inner {
+                store: DocStore::open().boxed_local().shared(),
+                // A fresh actor per app start: two tabs never write as one actor.
+                actor: ActorId::random(),
+                docs: HashMap::new(),
+                profile: None,
+                writing: HashSet::new(),
+                dirty: HashSet::new(),
+            }),
+        };
+        spawn_local(async move {
+            match portfolio.read_device().await {
+                Ok(()) => portfolio.load.set(LoadState::Ready),
+                Err(error) => portfolio.load.set(LoadState::Failed(error.to_string())),
+            }
+        });
+        portfolio
+    }
+
+    async fn read_device(self) -> Result<(), ChangeError> {
+        let store = self.store().await?;
+        let mut entries = BTreeMap::new();
+        for summary in store.summaries().await? {
+            match serde_json::from_str::<Entry>(&summary) {
+                Ok(entry) => {
+                    entries.insert(entry.id.clone(), entry);
+                }
+                Err(error) => leptos::logging::warn!("skipping an unreadable summary: {error}"),
+            }
+        }
+        let actor = self.inner.with_value(|inner| inner.actor.clone());
+        let profile = match store.document(PROFILE_DOC_ID).await? {
+            Some(bytes) => ProfileDoc::load(&bytes, actor.clone())?,
+            None => ProfileDoc::new(actor),
+        };
+        self.profile.set(profile.read());
+        self.inner
+            .update_value(|inner| inner.profile = Some(profile));
+        self.entries.set(entries);
+        // Text typed just before the tab closed: put it into its entries now.
+        for id in device::entries_with_pending_text() {
+            if let Err(error) = self.open(&id).await {
+                leptos::logging::warn!("could not restore typed text of {id}: {error}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the portfolio has been read from the device.
+    pub fn load_state(&self) -> LoadState {
+        self.load.get()
+    }
+
+    /// The state of writing to the device.
+    pub fn save_state(&self) -> SaveState {
+        self.save.get()
+    }
+
+    /// The trainee's profile.
+    pub fn profile(&self) -> Profile {
+        self.profile.get()
+    }
+
+    /// Entries not deleted, newest first (by date, then by creation).
+    pub fn entries(&self) -> Vec<Entry> {
+        self.entries.with(|entries| {
+            let mut list: Vec<Entry> = entries
+                .values()
+                .filter(|entry| !entry.deleted)
+                .cloned()
+                .collect();
+            list.sort_by_key(|entry| std::cmp::Reverse((entry.occurred_on, entry.created_at)));
+            list
+        })
+    }
+
+    /// One entry as it reads now.
+    pub fn entry(&self, id: &str) -> Option<Entry> {
+        self.entries.with(|entries| entries.get(id).cloned())
+    }
+
+    /// Makes a new entry and resolves once it is durable on the device.
+    pub async fn create(&self, new: &NewEntry) -> Result<String, ChangeError> {
+        let id = clock::new_id();
+        let actor = self.inner.with_value(|inner| inner.actor.clone());
+        let mut doc = EntryDoc::create(&id, new, clock::now(), actor)?;
+        let entry = doc.read()?;
+        let bytes = doc.save();
+        let store = self.store().await?;
+        self.save.set(SaveState::Saving);
+        let summary =
+            serde_json::to_string(&entry).map_err(|e| ChangeError::Invalid(e.to_string()))?;
+        if let Err(error) = store.put(&id, &bytes, Some(&summary)).await {
+            self.save.set(SaveState::Failed(error.to_string()));
+            return Err(error.into());
+        }
+        self.inner.update_value(|inner| {
+            inner.docs.insert(id.clone(), doc);
+        });
+        self.entries.update(|entries| {
+            entries.insert(id.clone(), entry);
+        });
+        self.save.set(SaveState::Saved {
+            at: clock::now().millis,
+        });
+        Ok(id)
+    }
+
+    /// Loads an entry's document into memory (with any text typed before a reload).
+    pub async fn open(&self, id: &str) -> Result<(), ChangeError> {
+        if self.inner.with_value(|inner| inner.docs.contains_key(id)) {
+            return Ok(());
+        }
+        let store = self.store().await?;
+        let bytes = store.document(id).await?.ok_or(ChangeError::NotFound)?;
+        let actor = self.inner.with_value(|inner| inner.actor.clone());
+        let doc = EntryDoc::load(&bytes, actor)?;
+        // Another await may have loaded it meanwhile; keep the first.
+        let inserted = self.inner.try_update_value(|inner| {
+            if inner.docs.contains_key(id) {
+                false
+            } else {
+                inner.docs.insert(id.to_owned(), doc);
+                true
+            }
+        });
+        if inserted == Some(true) {
+            let pending = device::pending_text(id);
+            for (field, text) in &pending {
+                if let Some(edit) = text_edit(field, text) {
+                    if let Err(error) = self.apply(id, &edit) {
+                        leptos::logging::warn!("typed text of {id} not restored: {error}");
+                    }
+                }
+            }
+            self.refresh(id)?;
+            if !pending.is_empty() {
+                self.persist(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies an edit to an open entry and writes it to the device.
+    pub fn edit(&self, id: &str, edit: &EntryEdit) -> Result<(), ChangeError> {
+        self.apply(id, edit)?;
+        self.refresh(id)?;
+        self.persist(id);
+        Ok(())
+    }
+
+    /// Text typed into an open entry: kept on the device at once, then applied.
+    pub fn edit_text(&self, id: &str, field: &str, text: &str) -> Result<(), ChangeError> {
+        if let Err(error) = device::keep_pending_text(id, field, text) {
+            leptos::logging::warn!("{error}");
+        }
+        let edit = text_edit(field, text)
+            .ok_or_else(|| ChangeError::Invalid(format!("there is no field called {field}")))?;
+        self.edit(id, &edit)
+    }
+
+    /// Saves the profile.
+    pub fn update_profile(&self, profile: &Profile) -> Result<(), ChangeError> {
+        let bytes = self
+            .inner
+            .try_update_value(|inner| {
+                let doc = inner.profile.as_mut().ok_or(ChangeError::NotFound)?;
+                doc.update(profile)?;
+                Ok::<_, ChangeError>((doc.save(), doc.read()))
+            })
+            .ok_or(ChangeError::NotFound)??;
+        let (bytes, saved) = bytes;
+        self.profile.set(saved);
+        let portfolio = *self;
+        let save = self.save;
+        save.set(SaveState::Saving);
+        spawn_local(async move {
+            let stored = match portfolio.store().await {
+                Ok(store) => store
+                    .put(PROFILE_DOC_ID, &bytes, None)
+                    .await
+                    .map_err(ChangeError::from),
+                Err(error) => Err(error),
+            };
+            match stored {
+                Ok(()) => save.set(SaveState::Saved {
+                    at: clock::now().millis,
+                }),
+                Err(error) => save.set(SaveState::Failed(error.to_string())),
+            }
+        });
+        Ok(())
+    }
+
+    async fn store(&self) -> Result<DocStore, ChangeError> {
+        let opening = self.inner.with_value(|inner| inner.store.clone());
+        Ok(opening.await?)
+    }
+
+    fn apply(&self, id: &str, edit: &EntryEdit) -> Result<(), ChangeError> {
+        self.inner
+            .try_update_value(|inner| {
+                let doc = inner.docs.get_mut(id).ok_or(ChangeError::NotFound)?;
+                doc.apply(edit, clock::now())?;
+                Ok(())
+            })
+            .ok_or(ChangeError::NotFound)?
+    }
+
+    fn refresh(&self, id: &str) -> Result<(), ChangeError> {
+        let entry = self
+            .inner
+            .with_value(|inner| inner.docs.get(id).map(EntryDoc::read))
+            .ok_or(ChangeError::NotFound)??;
+        self.entries.update(|entries| {
+            entries.insert(id.to_owned(), entry);
+        });
+        Ok(())
+    }
+
+    /// Writes an entry to IndexedDB; edits made during a write are written after it,
+    /// so at most one write per entry is in flight and the last one always lands.
+    fn persist(&self, id: &str) {
+        let already_writing = self
+            .inner
+            .try_update_value(|inner| {
+                if inner.writing.contains(id) {
+                    inner.dirty.insert(id.to_owned());
+                    true
+                } else {
+                    inner.writing.insert(id.to_owned());
+                    false
+                }
+            })
+            .unwrap_or(true);
+        if already_writing {
+            return;
+        }
+        let portfolio = *self;
+        let id = id.to_owned();
+        self.save.set(SaveState::Saving);
+        spawn_local(async move {
+            let outcome = portfolio.write_until_settled(&id).await;
+            let idle = portfolio
+                .inner
+                .try_update_value(|inner| {
+                    inner.writing.remove(&id);
+                    inner.writing.is_empty()
+                })
+                .unwrap_or(true);
+            match outcome {
+                Err(error) => portfolio.save.set(SaveState::Failed(format!(
+                    "Not saved on this device: {error}. Your text is still here; free some space or try again."
+                ))),
+                Ok(()) if idle => portfolio.save.set(SaveState::Saved {
+                    at: clock::now().millis,
+                }),
+                Ok(()) => {}
+            }
+        });
+    }
+
+    async fn write_until_settled(&self, id: &str) -> Result<(), ChangeError> {
+        let store = self.store().await?;
+        loop {
+            // Taken together, synchronously: all of `pending` is in `bytes`.
+            let pending = device::pending_text(id);
+            let snapshot = self.inner.try_update_value(|inner| {
+                inner.dirty.remove(id);
+                inner.docs.get_mut(id).map(|doc| (doc.save(), doc.read()))
+            });
+            let Some(Some((bytes, entry))) = snapshot else {
+                return Err(ChangeError::NotFound);
+            };
+            let entry = entry?;
+            let summary =
+                serde_json::to_string(&entry).map_err(|e| ChangeError::Invalid(e.to_string()))?;
+            store.put(id, &bytes, Some(&summary)).await?;
+            device::settle_pending_text(id, &pending);
+            let again = self.inner.with_value(|inner| inner.dirty.contains(id));
+            if !again {
+                return Ok(());
+            }
+        }
+    }
+}

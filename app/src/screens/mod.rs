@@ -1,0 +1,7 @@
+//! One module per screen.
+
+pub mod capture;
+pub mod entries;
+pub mod entry;
+pub mod home;
+pub mod profile;

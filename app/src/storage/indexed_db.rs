@@ -1,0 +1,214 @@
+//! Document bytes in IndexedDB, on web-sys directly: four operations do not need a
+//! wrapper crate, and this way a full disk is reported as a full disk (the wrappers
+//! surveyed turn the abort reason into a bare "aborted").
+//!
+//! Database `waymark`, two object stores keyed by document id:
+//! `docs` holds Automerge bytes; `summaries` holds each document's [`Entry`] as JSON so
+//! the list shows at start-up without loading every document. Both are written in one
+//! transaction, and a write counts only once the transaction has committed.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use std::future::Future;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DomException, IdbDatabase, IdbRequest, IdbTransaction, IdbTransactionMode};
+
+const DATABASE: &str = "waymark";
+const VERSION: u32 = 1;
+const DOCS: &str = "docs";
+const SUMMARIES: &str = "summaries";
+
+/// Why the device's storage refused.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("this browser does not offer storage to Waymark (private browsing can do this)")]
+    Unavailable,
+    #[error("this device's storage for Waymark is full")]
+    Full,
+    #[error("the device's storage refused ({name}: {message})")]
+    Refused { name: String, message: String },
+    #[error("the device's storage gave up part-way; nothing was changed")]
+    Aborted,
+    #[error("a stored record is damaged ({0})")]
+    Damaged(String),
+}
+
+impl From<DomException> for StoreError {
+    fn from(exception: DomException) -> Self {
+        match exception.name().as_str() {
+            "QuotaExceededError" => StoreError::Full,
+            name => StoreError::Refused {
+                name: name.to_owned(),
+                message: exception.message(),
+            },
+        }
+    }
+}
+
+impl From<JsValue> for StoreError {
+    fn from(value: JsValue) -> Self {
+        match value.dyn_into::<DomException>() {
+            Ok(exception) => exception.into(),
+            Err(value) => StoreError::Refused {
+                name: "Error".into(),
+                message: format!("{value:?}"),
+            },
+        }
+    }
+}
+
+// `transaction(stores, mode, { durability })` is not in web-sys' stable API.
+#[wasm_bindgen]
+extern "C" {
+    type DatabaseWithOptions;
+    #[wasm_bindgen(method, catch, js_name = transaction)]
+    fn transaction_with_options(
+        this: &DatabaseWithOptions,
+        stores: &Array,
+        mode: &str,
+        options: &Object,
+    ) -> Result<IdbTransaction, JsValue>;
+}
+
+/// A promise whose resolve and reject are the event handlers themselves, so no Rust
+/// closure is kept alive or leaked.
+fn event_promise(wire: impl FnOnce(&Function, &Function)) -> JsFuture {
+    let mut wire = Some(wire);
+    JsFuture::from(Promise::new(&mut |resolve: Function, reject: Function| {
+        if let Some(wire) = wire.take() {
+            wire(&resolve, &reject);
+        }
+    }))
+}
+
+/// The result of a request; the handlers are attached when this is called.
+fn request(request: IdbRequest) -> impl Future<Output = Result<JsValue, StoreError>> {
+    let done = event_promise(|resolve, reject| {
+        request.set_onsuccess(Some(resolve));
+        request.set_onerror(Some(reject));
+    });
+    async move {
+        match done.await {
+            Ok(_) => Ok(request.result()?),
+            Err(_) => Err(request
+                .error()?
+                .map(StoreError::from)
+                .unwrap_or(StoreError::Aborted)),
+        }
+    }
+}
+
+/// Resolves when the transaction commits; a full disk shows up here, at commit.
+fn committed(transaction: IdbTransaction) -> impl Future<Output = Result<(), StoreError>> {
+    let done = event_promise(|resolve, reject| {
+        transaction.set_oncomplete(Some(resolve));
+        transaction.set_onabort(Some(reject));
+    });
+    async move {
+        match done.await {
+            Ok(_) => Ok(()),
+            Err(_) => Err(transaction
+                .error()
+                .map(StoreError::from)
+                .unwrap_or(StoreError::Aborted)),
+        }
+    }
+}
+
+/// The open database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct DocStore {
+    database: IdbDatabase,
+}
+
+impl DocStore {
+    /// Opens (and on first use creates) the database.
+    pub async fn open() -> Result<Self, StoreError> {
+        let window = web_sys::window().ok_or(StoreError::Unavailable)?;
+        let factory = window.indexed_db()?.ok_or(StoreError::Unavailable)?;
+        let opening = factory.open_with_u32(DATABASE, VERSION)?;
+        let upgrading = opening.clone();
+        let on_upgrade = Closure::<dyn FnMut() -> Result<(), JsValue>>::new(move || {
+            let database: IdbDatabase = upgrading.result()?.dyn_into()?;
+            for store in [DOCS, SUMMARIES] {
+                if !database.object_store_names().contains(store) {
+                    database.create_object_store(store)?;
+                }
+            }
+            Ok(())
+        });
+        opening.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+        let opened = request(opening.clone().into()).await;
+        opening.set_onupgradeneeded(None);
+        drop(on_upgrade);
+        Ok(Self {
+            database: opened?.dyn_into()?,
+        })
+    }
+
+    fn write_transaction(&self) -> Result<IdbTransaction, StoreError> {
+        let options = Object::new();
+        // "strict": the commit event waits for the disk, not just the OS.
+        Reflect::set(&options, &"durability".into(), &"strict".into())?;
+        let stores = Array::of2(&DOCS.into(), &SUMMARIES.into());
+        Ok(self
+            .database
+            .unchecked_ref::<DatabaseWithOptions>()
+            .transaction_with_options(&stores, "readwrite", &options)?)
+    }
+
+    /// Stores a document (and its summary, for entries) together; resolves once committed.
+    pub async fn put(
+        &self,
+        id: &str,
+        bytes: &[u8],
+        summary: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let transaction = self.write_transaction()?;
+        let done = committed(transaction.clone());
+        // `from` copies; a view would hand IndexedDB the whole of wasm memory.
+        transaction
+            .object_store(DOCS)?
+            .put_with_key(&Uint8Array::from(bytes), &id.into())?;
+        if let Some(summary) = summary {
+            transaction
+                .object_store(SUMMARIES)?
+                .put_with_key(&summary.into(), &id.into())?;
+        }
+        done.await
+    }
+
+    /// The bytes of one document, if stored.
+    pub async fn document(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let transaction = self
+            .database
+            .transaction_with_str_and_mode(DOCS, IdbTransactionMode::Readonly)?;
+        let value = request(transaction.object_store(DOCS)?.get(&id.into())?).await?;
+        if value.is_undefined() {
+            return Ok(None);
+        }
+        let bytes = value
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| StoreError::Damaged(format!("document {id}")))?;
+        Ok(Some(bytes.to_vec()))
+    }
+
+    /// Every summary, as stored.
+    pub async fn summaries(&self) -> Result<Vec<String>, StoreError> {
+        let transaction = self
+            .database
+            .transaction_with_str_and_mode(SUMMARIES, IdbTransactionMode::Readonly)?;
+        let values: Array = request(transaction.object_store(SUMMARIES)?.get_all()?)
+            .await?
+            .dyn_into()?;
+        values
+            .iter()
+            .map(|value| {
+                value
+                    .as_string()
+                    .ok_or_else(|| StoreError::Damaged("a summary is not text".into()))
+            })
+            .collect()
+    }
+}
