@@ -3,7 +3,7 @@
 #   index.html, sw.js, manifest.webmanifest        (revalidated on every load)
 #   assets/<hash>/app.js, app_bg.wasm, style.css…  (immutable, cached for a year)
 # <hash> is the content hash of the assets, so a new build is a new folder and the
-# service worker's cache version changes with it. Compressible files get a .gz twin.
+# service worker's cache version changes with it. Compressible files get .gz and .br twins.
 set -euo pipefail
 wasm="$1"
 dist="$2"
@@ -33,5 +33,5 @@ for page in index.html sw.js manifest.webmanifest; do
 done
 
 find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
-  -o -name '*.svg' -o -name '*.webmanifest' \) -exec gzip -9 -k -f {} \;
+  -o -name '*.svg' -o -name '*.webmanifest' \) -exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
 echo "    app version $version in $dist ($(du -sh "$dist" | cut -f1); wasm $(stat -c %s "$dist/assets/$version/app_bg.wasm") bytes)"

@@ -3,6 +3,7 @@
 
 mod clock;
 mod components;
+mod metrics;
 mod portfolio;
 mod screens;
 mod service_worker;

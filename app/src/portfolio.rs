@@ -8,6 +8,7 @@
 //! after the commit.
 
 use crate::clock;
+use crate::metrics;
 use crate::storage::device;
 use crate::storage::indexed_db::{DocStore, StoreError};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
@@ -138,6 +139,8 @@ impl Portfolio {
         self.inner
             .update_value(|inner| inner.profile = Some(profile));
         self.entries.set(entries);
+        // The frame after the list is in the page: what "time to show the list" means.
+        request_animation_frame(|| metrics::mark("waymark:portfolio-shown"));
         // Text typed just before the tab closed: put it into its entries now.
         for id in device::entries_with_pending_text() {
             if let Err(error) = self.open(&id).await {
@@ -182,6 +185,7 @@ impl Portfolio {
 
     /// Makes a new entry and resolves once it is durable on the device.
     pub async fn create(&self, new: &NewEntry) -> Result<String, ChangeError> {
+        let started = metrics::now();
         let id = clock::new_id();
         let actor = self.inner.with_value(|inner| inner.actor.clone());
         let mut doc = EntryDoc::create(&id, new, clock::now(), actor)?;
@@ -195,6 +199,7 @@ impl Portfolio {
             self.save.set(SaveState::Failed(error.to_string()));
             return Err(error.into());
         }
+        metrics::measure_since("waymark:save-durable", started);
         self.inner.update_value(|inner| {
             inner.docs.insert(id.clone(), doc);
         });

@@ -141,4 +141,5 @@ pub fn mark_started() {
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute("data-app", "started");
     }
+    crate::metrics::mark("waymark:started");
 }

@@ -3,6 +3,8 @@
 //! chromedriver at a phone's size (360×740). A failing scenario leaves a screenshot
 //! in `e2e/artifacts/`.
 
+pub mod workload;
+
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -54,7 +56,8 @@ fn server_binary() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target/debug/waymark"))
 }
 
-fn app_dir() -> PathBuf {
+/// The built app the tests serve (`WAYMARK_APP_DIR` overrides).
+pub fn app_dir() -> PathBuf {
     std::env::var_os("WAYMARK_APP_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("app/dist"))
@@ -71,16 +74,23 @@ pub struct Server {
     child: Option<Child>,
     port: u16,
     data_dir: tempfile::TempDir,
+    app_dir: PathBuf,
 }
 
 impl Server {
     /// Starts the server on a free port with an empty database.
     pub async fn start() -> Result<Self, Failure> {
+        Self::start_serving(&app_dir()).await
+    }
+
+    /// Starts the server serving the app from `app_dir` (a copy a test may change).
+    pub async fn start_serving(app_dir: &Path) -> Result<Self, Failure> {
         let data_dir = tempfile::tempdir()?;
         let mut server = Self {
             child: None,
             port: 0,
             data_dir,
+            app_dir: app_dir.to_owned(),
         };
         server.launch().await?;
         Ok(server)
@@ -131,7 +141,7 @@ impl Server {
             .arg("--data-dir")
             .arg(self.data_dir.path())
             .arg("--app-dir")
-            .arg(app_dir())
+            .arg(&self.app_dir)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -378,6 +388,17 @@ impl Browser {
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await?)
+    }
+
+    /// Waits until an element whose text is exactly `text` is on the page.
+    pub async fn find_text(&self, text: &str) -> Outcome {
+        let xpath = format!("//*[normalize-space(text())={text:?}]");
+        self.client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(&xpath))
+            .await?;
+        Ok(())
     }
 
     /// Reloads the page and waits for the app to start again.

@@ -65,6 +65,8 @@ fn fake_app() -> tempfile::TempDir {
     std::fs::write(assets.join("app.js"), &script).expect("js");
     let gzipped = gzip(script.as_bytes());
     std::fs::write(assets.join("app.js.gz"), gzipped).expect("js.gz");
+    // Only the header matters here: the server never decodes what it serves.
+    std::fs::write(assets.join("app.js.br"), b"brotli bytes").expect("js.br");
     dir
 }
 
@@ -148,6 +150,18 @@ async fn assets_are_immutable_and_typed_and_pages_revalidate() {
         .await
         .expect("js");
     assert_eq!(script.headers()[CONTENT_ENCODING], "gzip");
+
+    let brotli = http
+        .get(format!("{}/assets/0123abcd/app.js", server.url))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .expect("js");
+    assert_eq!(
+        brotli.headers()[CONTENT_ENCODING],
+        "br",
+        "brotli is preferred when offered"
+    );
     assert!(script.headers()[CONTENT_TYPE]
         .to_str()
         .expect("ascii")

@@ -9,6 +9,9 @@ use shared::entry::Entry;
 use shared::vocabulary::{capability, ActivityKind, Mode};
 use std::collections::BTreeSet;
 
+/// How many cards the list shows at first, and adds per "Show more".
+const PAGE: usize = 50;
+
 /// What the list is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filters {
@@ -61,6 +64,15 @@ pub fn Entries() -> impl IntoView {
         move |ev| filters.update(|filters| apply(filters, event_target_value(&ev)))
     };
     let framework = move || portfolio.profile().framework;
+    // A phone needs a page of cards, not thousands: more on request.
+    let limit = RwSignal::new(PAGE);
+    Effect::new(move |_| {
+        filters.track();
+        limit.set(PAGE);
+    });
+    let page = Memo::new(move |_| {
+        shown.with(|shown| shown.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+    });
 
     view! {
         <section class="screen" data-screen="entries">
@@ -130,8 +142,15 @@ pub fn Entries() -> impl IntoView {
                     <p class="notice">"No entries match. Try fewer filters or other words."</p>
                 </Show>
                 <ul class="list" data-testid="entry-list">
-                    <For each=move || shown.get() key=|entry| (entry.id.clone(), entry.updated_at) children=move |entry| view! { <EntryCard entry/> }/>
+                    <For each=move || page.get() key=|entry| (entry.id.clone(), entry.updated_at) children=move |entry| view! { <EntryCard entry/> }/>
                 </ul>
+                <Show when=move || { shown.with(Vec::len) > limit.get() }>
+                    <div class="actions stretch">
+                        <button type="button" on:click=move |_| limit.update(|limit| *limit += PAGE)>
+                            {move || format!("Show {} more", (shown.with(Vec::len) - limit.get()).min(PAGE))}
+                        </button>
+                    </div>
+                </Show>
             </Show>
         </section>
     }

@@ -1,0 +1,249 @@
+//! Device figures of `../shared/BENCHMARKS.md`: bytes of WASM and JS on first load,
+//! start-up offline from the service worker with 0 and 2,000 stored entries (at 4×
+//! CPU throttling), time to show the list, save-to-durable latency, and device bytes
+//! per entry. Headless Chromium at 360×740 against the real server on loopback.
+//! Prints a table (median of 3 runs, min, max); asserts nothing.
+
+use base64::Engine;
+use e2e::workload::Portfolio;
+use e2e::{Browser, Failure, Server};
+use fantoccini::wd::WebDriverCompatibleCommand;
+use serde_json::{json, Value};
+use shared::entry::Now;
+use shared::ActorId;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+const RUNS: usize = 3;
+const LARGE: usize = 2_000;
+const CAPTURES: usize = 5;
+
+/// A Chrome DevTools command sent through chromedriver.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+#[derive(Default)]
+struct Figures {
+    rows: Vec<(String, String, Vec<f64>)>,
+}
+
+impl Figures {
+    fn add(&mut self, scenario: &str, unit: &str, value: f64) {
+        match self.rows.iter_mut().find(|(name, _, _)| name == scenario) {
+            Some((_, _, values)) => values.push(value),
+            None => self
+                .rows
+                .push((scenario.to_owned(), unit.to_owned(), vec![value])),
+        }
+    }
+
+    fn print(&self) {
+        println!("| scenario | median | min | max | unit | runs |");
+        println!("|---|---:|---:|---:|---|---:|");
+        for (scenario, unit, values) in &self.rows {
+            let mut sorted = values.clone();
+            sorted.sort_by(f64::total_cmp);
+            let median = sorted[sorted.len() / 2];
+            println!(
+                "| {scenario} | {median:.1} | {:.1} | {:.1} | {unit} | {} |",
+                sorted[0],
+                sorted[sorted.len() - 1],
+                sorted.len()
+            );
+        }
+    }
+}
+
+fn asset_dir() -> Result<PathBuf, Failure> {
+    let assets = Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/dist/assets");
+    std::fs::read_dir(&assets)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.is_dir())
+        .ok_or_else(|| Failure::Check("app/dist is not built: run scripts/bench.sh".into()))
+}
+
+fn size(path: &Path) -> f64 {
+    std::fs::metadata(path)
+        .map(|m| m.len() as f64 / 1024.0)
+        .unwrap_or_default()
+}
+
+async fn mark(browser: &Browser, name: &str) -> Result<f64, Failure> {
+    let script = format!("const m = performance.getEntriesByName('{name}'); return m.length ? m[m.length - 1].startTime : null;");
+    browser
+        .eval(&script)
+        .await?
+        .as_f64()
+        .ok_or_else(|| Failure::Check(format!("no {name} mark")))
+}
+
+async fn storage_used(browser: &Browser) -> Result<f64, Failure> {
+    let used = browser
+        .client()
+        .execute_async(
+            "navigator.storage.estimate().then(e => arguments[0](e.usage));",
+            vec![],
+        )
+        .await?;
+    used.as_f64()
+        .ok_or_else(|| Failure::Check("no storage estimate".into()))
+}
+
+/// Puts documents straight into the app's IndexedDB, as if synced earlier.
+async fn seed(browser: &Browser, records: &[Value]) -> Result<(), Failure> {
+    const SCRIPT: &str = r#"
+        const batch = arguments[0], done = arguments[arguments.length - 1];
+        const open = indexedDB.open('waymark', 1);
+        open.onerror = () => done(String(open.error));
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['docs', 'summaries'], 'readwrite');
+          for (const [id, b64, summary] of batch) {
+            const text = atob(b64), bytes = new Uint8Array(text.length);
+            for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+            tx.objectStore('docs').put(bytes, id);
+            tx.objectStore('summaries').put(summary, id);
+          }
+          tx.oncomplete = () => { db.close(); done(null); };
+          tx.onabort = () => done(String(tx.error));
+        };"#;
+    for batch in records.chunks(250) {
+        let outcome = browser
+            .client()
+            .execute_async(SCRIPT, vec![Value::Array(batch.to_vec())])
+            .await?;
+        if !outcome.is_null() {
+            return Err(Failure::Check(format!("seeding failed: {outcome}")));
+        }
+    }
+    Ok(())
+}
+
+fn records(count: usize) -> Result<(Vec<Value>, f64), Failure> {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    let today = shared::day::Day::from_ymd(2026, 11, 22).unwrap_or(shared::day::Day::UNIX_EPOCH);
+    let now = Now { millis, today };
+    let actor = ActorId::random();
+    let mut bytes_total = 0usize;
+    let mut records = Vec::with_capacity(count);
+    for entry in Portfolio::generate(count, today).entries {
+        let mut doc = entry
+            .to_document(now, actor.clone())
+            .map_err(|e| Failure::Check(e.to_string()))?;
+        let bytes = doc.save();
+        let summary =
+            serde_json::to_string(&doc.read().map_err(|e| Failure::Check(e.to_string()))?)
+                .map_err(|e| Failure::Check(e.to_string()))?;
+        bytes_total += bytes.len() + summary.len();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        records.push(json!([entry.id, encoded, summary]));
+    }
+    Ok((records, bytes_total as f64 / count.max(1) as f64))
+}
+
+async fn run(figures: &mut Figures, stored: usize, records: &[Value]) -> Result<(), Failure> {
+    let mut server = Server::start().await?;
+    let browser = Browser::launch().await?;
+    let outcome = async {
+        browser.open_app(&server.url()).await?;
+        browser
+            .wait_until("navigator.serviceWorker && navigator.serviceWorker.controller", "the service worker controls the page")
+            .await?;
+        let before = storage_used(&browser).await?;
+        seed(&browser, &records[..stored]).await?;
+        if stored > 0 {
+            let after = storage_used(&browser).await?;
+            figures.add("device storage per entry (IndexedDB, estimate)", "bytes", (after - before) / stored as f64);
+        }
+        server.stop().await?;
+
+        let throttle = |rate: f64| DevTools { command: "Emulation.setCPUThrottlingRate", params: json!({ "rate": rate }) };
+        browser.client().issue_cmd(throttle(4.0)).await?;
+        browser.client().goto(&format!("{}entries", server.url())).await?;
+        browser.wait_for_app().await?;
+        browser
+            .wait_until("performance.getEntriesByName('waymark:portfolio-shown').length > 0", "the list is shown")
+            .await?;
+        let started = mark(&browser, "waymark:started").await?;
+        let shown = mark(&browser, "waymark:portfolio-shown").await?;
+        figures.add(&format!("offline start to interactive, {stored} entries, 4x CPU throttle"), "ms", started);
+        figures.add(&format!("offline start to list shown, {stored} entries, 4x CPU throttle"), "ms", shown);
+        browser.client().issue_cmd(throttle(1.0)).await?;
+
+        if stored == 0 {
+            for index in 0..CAPTURES {
+                browser.click("a[href='/new']").await?;
+                browser.choose("Leading handover").await?;
+                browser.type_into("#title", &format!("Benchmark capture {index}")).await?;
+                browser.click("button[type=submit]").await?;
+                browser.text_of("[data-screen=entry] .notice").await?;
+            }
+            let durations = browser
+                .eval("return performance.getEntriesByName('waymark:save-durable').map(m => m.duration);")
+                .await?;
+            for duration in durations.as_array().into_iter().flatten().filter_map(Value::as_f64) {
+                figures.add("tap save to durable in IndexedDB (offline)", "ms", duration);
+            }
+        }
+        Ok(())
+    }
+    .await;
+    browser
+        .finish(&format!("device_bench_{stored}"), outcome)
+        .await
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let assets = asset_dir()?;
+    let mut figures = Figures::default();
+    let wasm = size(&assets.join("app_bg.wasm"));
+    let wasm_gz = size(&assets.join("app_bg.wasm.gz"));
+    let js = size(&assets.join("app.js"));
+    let js_gz = size(&assets.join("app.js.gz"));
+    figures.add("WASM transferred on first load, raw", "KiB", wasm);
+    figures.add("WASM transferred on first load, gzip -9", "KiB", wasm_gz);
+    figures.add("JS glue, raw", "KiB", js);
+    figures.add("JS glue, gzip -9", "KiB", js_gz);
+    figures.add("WASM + JS, gzip -9 (target <= 600)", "KiB", wasm_gz + js_gz);
+
+    let (records, payload_per_entry) = records(LARGE)?;
+    figures.add(
+        "document + summary bytes per entry (floor for storage)",
+        "bytes",
+        payload_per_entry,
+    );
+    for round in 1..=RUNS {
+        eprintln!("device bench: run {round} of {RUNS}");
+        for stored in [0, LARGE] {
+            run(&mut figures, stored, &records).await?;
+        }
+    }
+    figures.print();
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Working with entries in the browser: delete with undo, search, and a new version
+//! of the app offered without losing what was being typed.
+
+use e2e::{app_dir, check, Browser, Outcome, Server};
+use std::path::Path;
+
+async fn capture(browser: &Browser, kind: &str, title: &str) -> Outcome {
+    browser.click("a[href='/new']").await?;
+    browser.choose(kind).await?;
+    browser.type_into("#title", title).await?;
+    browser.click("button[type=submit]").await?;
+    browser.text_of("[data-screen=entry] .notice").await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn delete_can_be_undone_and_search_narrows_the_list() -> Outcome {
+    let server = Server::start().await?;
+    let browser = Browser::launch().await?;
+    let outcome = async {
+        browser.open_app(&server.url()).await?;
+        capture(&browser, "Leading handover", "Led the night handover").await?;
+        capture(&browser, "Teaching", "Taught the F1s about sepsis").await?;
+
+        browser.click("a[href='/entries']").await?;
+        browser.type_into("#search", "sepsis").await?;
+        browser
+            .wait_until(
+                "document.querySelectorAll('[data-testid=entry-list] li').length === 1",
+                "search leaves one entry",
+            )
+            .await?;
+        let listed = browser.text_of("[data-testid=entry-list]").await?;
+        check(
+            listed.contains("sepsis") && !listed.contains("handover"),
+            format!("search finds the teaching entry: {listed:?}"),
+        )?;
+
+        browser.click("[data-testid=entry-list] a").await?;
+        browser.click("button.danger").await?;
+        let toast = browser.text_of(".toast").await?;
+        check(
+            toast.contains("Entry deleted"),
+            format!("a toast offers undo: {toast:?}"),
+        )?;
+        browser
+            .wait_until(
+                "!document.body.textContent.includes('Taught the F1s')",
+                "the deleted entry leaves the list",
+            )
+            .await?;
+        browser.click(".toast button").await?;
+        browser.find_text("Taught the F1s about sepsis").await
+    }
+    .await;
+    browser.finish("delete_undo_search", outcome).await
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_new_version_is_offered_and_the_draft_survives_the_reload() -> Outcome {
+    let app = tempfile::tempdir()?;
+    copy_dir(&app_dir(), app.path())?;
+    let server = Server::start_serving(app.path()).await?;
+    let browser = Browser::launch().await?;
+    let outcome = async {
+        browser.open_app(&format!("{}new", server.url())).await?;
+        browser
+            .wait_until(
+                "navigator.serviceWorker && navigator.serviceWorker.controller",
+                "the service worker controls the page",
+            )
+            .await?;
+        browser.type_into("#title", "Half-typed title").await?;
+
+        // Deploy "a new version": any change to sw.js makes the browser install it.
+        let worker = app.path().join("sw.js");
+        let mut script = std::fs::read_to_string(&worker)?;
+        script.push_str("\n// a new version\n");
+        std::fs::write(&worker, script)?;
+        std::fs::remove_file(app.path().join("sw.js.gz"))?;
+        std::fs::remove_file(app.path().join("sw.js.br"))?;
+        browser
+            .eval("navigator.serviceWorker.getRegistration().then(r => r.update()); return null;")
+            .await?;
+        let banner = browser.text_of(".notice.update").await?;
+        check(
+            banner.contains("new version"),
+            format!("the app offers the new version: {banner:?}"),
+        )?;
+
+        browser.click(".notice.update button").await?;
+        browser
+            .wait_until(
+                "!document.querySelector('.notice.update')",
+                "the page reloads into the new version",
+            )
+            .await?;
+        browser.wait_for_app().await?;
+        let title = browser.value_of("#title").await?;
+        check(
+            title == "Half-typed title",
+            format!("the draft survives the reload: {title:?}"),
+        )
+    }
+    .await;
+    browser.finish("new_version_offered", outcome).await
+}
