@@ -13,7 +13,7 @@ use shared::ActorId;
 use std::path::Path;
 
 /// The seed every generated workload uses.
-pub const SEED: u64 = 0x5741_594d_4152_4b;
+pub const SEED: u64 = 0x0057_4159_4d41_524b; // "WAYMARK"
 
 /// One benchmark entry, before it becomes a document.
 #[derive(Debug, Clone, PartialEq)]
