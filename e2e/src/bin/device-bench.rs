@@ -231,6 +231,8 @@ async fn main() -> Result<(), Failure> {
     figures.add("JS glue, raw", "KiB", js);
     figures.add("JS glue, gzip -9", "KiB", js_gz);
     figures.add("WASM + JS, gzip -9 (target <= 600)", "KiB", wasm_gz + js_gz);
+    let brotli = size(&assets.join("app_bg.wasm.br")) + size(&assets.join("app.js.br"));
+    figures.add("WASM + JS, brotli -q 11 (what HTTPS browsers receive)", "KiB", brotli);
 
     let (records, payload_per_entry) = records(LARGE)?;
     figures.add(
