@@ -69,6 +69,39 @@ fn free_port() -> Result<u16, Failure> {
     Ok(listener.local_addr()?.port())
 }
 
+/// A Chrome DevTools Protocol command, sent through chromedriver's `goog/cdp` endpoint
+/// with [`Client::issue_cmd`].
+#[derive(Debug)]
+pub struct DevTools {
+    command: &'static str,
+    params: serde_json::Value,
+}
+
+impl DevTools {
+    /// The command `command` (e.g. `Page.getInstallabilityErrors`) with `params`.
+    pub fn new(command: &'static str, params: serde_json::Value) -> Self {
+        Self { command, params }
+    }
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({ "cmd": self.command, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// The real server binary, running on loopback with its own temporary data folder.
 pub struct Server {
     child: Option<Child>,

@@ -1,7 +1,7 @@
 //! The walking skeleton in a real browser: the server serves the WebAssembly app, it
 //! starts at a phone's size, routes, and shows its own not-found screen.
 
-use e2e::{check, Browser, Outcome, Server};
+use e2e::{check, Browser, DevTools, Outcome, Server};
 
 #[tokio::test]
 async fn the_app_starts_and_routes_in_a_phone_sized_browser() -> Outcome {
@@ -32,6 +32,23 @@ async fn the_app_starts_and_routes_in_a_phone_sized_browser() -> Outcome {
         check(
             overflow == serde_json::Value::Bool(false),
             "nothing overflows sideways at 360 px",
+        )?;
+
+        // Chrome's own verdict on whether the app can be installed on a phone.
+        browser
+            .wait_until(
+                "navigator.serviceWorker && navigator.serviceWorker.controller",
+                "the service worker controls the page",
+            )
+            .await?;
+        let verdict = browser
+            .client()
+            .issue_cmd(DevTools::new("Page.getInstallabilityErrors", serde_json::json!({})))
+            .await?;
+        let errors = &verdict["installabilityErrors"];
+        check(
+            errors.as_array().is_some_and(Vec::is_empty),
+            format!("Chrome finds the app installable, but reports {errors}"),
         )?;
 
         browser

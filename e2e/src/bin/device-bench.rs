@@ -6,8 +6,7 @@
 
 use base64::Engine;
 use e2e::workload::Portfolio;
-use e2e::{Browser, Failure, Server};
-use fantoccini::wd::WebDriverCompatibleCommand;
+use e2e::{Browser, DevTools, Failure, Server};
 use serde_json::{json, Value};
 use shared::entry::Now;
 use shared::ActorId;
@@ -17,31 +16,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 const RUNS: usize = 3;
 const LARGE: usize = 2_000;
 const CAPTURES: usize = 5;
-
-/// A Chrome DevTools command sent through chromedriver.
-#[derive(Debug)]
-struct DevTools {
-    command: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for DevTools {
-    fn endpoint(
-        &self,
-        base: &url::Url,
-        session: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _url: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.command, "params": self.params });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
 
 #[derive(Default)]
 struct Figures {
@@ -182,7 +156,7 @@ async fn run(figures: &mut Figures, stored: usize, records: &[Value]) -> Result<
         }
         server.stop().await?;
 
-        let throttle = |rate: f64| DevTools { command: "Emulation.setCPUThrottlingRate", params: json!({ "rate": rate }) };
+        let throttle = |rate: f64| DevTools::new("Emulation.setCPUThrottlingRate", json!({ "rate": rate }));
         browser.client().issue_cmd(throttle(4.0)).await?;
         browser.client().goto(&format!("{}entries", server.url())).await?;
         browser.wait_for_app().await?;
@@ -232,7 +206,11 @@ async fn main() -> Result<(), Failure> {
     figures.add("JS glue, gzip -9", "KiB", js_gz);
     figures.add("WASM + JS, gzip -9 (target <= 600)", "KiB", wasm_gz + js_gz);
     let brotli = size(&assets.join("app_bg.wasm.br")) + size(&assets.join("app.js.br"));
-    figures.add("WASM + JS, brotli -q 11 (what HTTPS browsers receive)", "KiB", brotli);
+    figures.add(
+        "WASM + JS, brotli -q 11 (what HTTPS browsers receive)",
+        "KiB",
+        brotli,
+    );
 
     let (records, payload_per_entry) = records(LARGE)?;
     figures.add(
