@@ -1,7 +1,7 @@
 //! Working with entries in the browser: delete with undo, search, and a new version
 //! of the app offered without losing what was being typed.
 
-use e2e::{app_dir, check, Browser, Outcome, Server};
+use e2e::{app_dir, check, Browser, DevTools, Outcome, Server};
 use std::path::Path;
 
 async fn capture(browser: &Browser, kind: &str, title: &str) -> Outcome {
@@ -118,4 +118,41 @@ async fn a_new_version_is_offered_and_the_draft_survives_the_reload() -> Outcome
     }
     .await;
     browser.finish("new_version_offered", outcome).await
+}
+
+#[tokio::test]
+async fn a_full_device_is_reported_plainly_and_the_text_stays_on_screen() -> Outcome {
+    let server = Server::start().await?;
+    let browser = Browser::launch().await?;
+    let outcome = async {
+        browser.open_app(&format!("{}new", server.url())).await?;
+        // Shrink this origin's storage quota to almost nothing, as a full phone would.
+        let origin = server.url().trim_end_matches('/').to_owned();
+        browser
+            .client()
+            .issue_cmd(DevTools::new(
+                "Storage.overrideQuotaForOrigin",
+                serde_json::json!({ "origin": origin, "quotaSize": 1 }),
+            ))
+            .await?;
+        browser.choose("Leading handover").await?;
+        browser
+            .type_into("#title", "Led handover on a full phone")
+            .await?;
+        browser.click("button[type=submit]").await?;
+        let message = browser
+            .text_of("[data-screen=capture] .notice.error")
+            .await?;
+        check(
+            message.contains("full") && message.contains("still here"),
+            format!("the trainee is told plainly: {message:?}"),
+        )?;
+        let title = browser.value_of("#title").await?;
+        check(
+            title == "Led handover on a full phone",
+            format!("what was typed stays on screen: {title:?}"),
+        )
+    }
+    .await;
+    browser.finish("storage_full", outcome).await
 }
