@@ -89,6 +89,7 @@ pub struct Portfolio {
     profile: RwSignal<Profile>,
     load: RwSignal<LoadState>,
     save: RwSignal<SaveState>,
+    persistent: RwSignal<Option<bool>>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -100,6 +101,7 @@ impl Portfolio {
             profile: RwSignal::new(Profile::default()),
             load: RwSignal::new(LoadState::Loading),
             save: RwSignal::new(SaveState::Idle),
+            persistent: RwSignal::new(None),
             inner: StoredValue::new_local(Inner {
                 store: DocStore::open().boxed_local().shared(),
                 // A fresh actor per app start: two tabs never write as one actor.
@@ -110,6 +112,9 @@ impl Portfolio {
                 dirty: HashSet::new(),
             }),
         };
+        spawn_local(async move {
+            portfolio.persistent.set(ask_for_persistent_storage().await);
+        });
         spawn_local(async move {
             match portfolio.read_device().await {
                 Ok(()) => portfolio.load.set(LoadState::Ready),
@@ -158,6 +163,12 @@ impl Portfolio {
     /// The state of writing to the device.
     pub fn save_state(&self) -> SaveState {
         self.save.get()
+    }
+
+    /// Whether the browser promised not to clear this device's entries under storage
+    /// pressure (`None` until it answers, or if it cannot say).
+    pub fn storage_is_persistent(&self) -> Option<bool> {
+        self.persistent.get()
     }
 
     /// The trainee's profile.
@@ -389,4 +400,15 @@ impl Portfolio {
             }
         }
     }
+}
+
+/// Asks the browser to keep this site's storage even when the device runs low, so a
+/// portfolio kept offline for weeks is not cleared. Installed apps are usually granted.
+async fn ask_for_persistent_storage() -> Option<bool> {
+    let storage = web_sys::window()?.navigator().storage();
+    let asking = storage.persist().ok()?;
+    wasm_bindgen_futures::JsFuture::from(asking)
+        .await
+        .ok()?
+        .as_bool()
 }

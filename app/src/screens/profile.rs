@@ -103,6 +103,14 @@ pub fn ProfileScreen() -> impl IntoView {
                     <button type="submit" class="primary">"Save profile"</button>
                 </div>
             </form>
+            <h2>"On this device"</h2>
+            <p class="meta" data-testid="storage-persistence">
+                {move || match portfolio.storage_is_persistent() {
+                    Some(true) => "Your entries are kept on this device until you delete them.",
+                    Some(false) => "The browser may clear your entries if this device runs low on space. Install Waymark (Add to home screen) to protect them.",
+                    None => "Checking whether this device keeps your entries…",
+                }}
+            </p>
         </section>
     }
 }
