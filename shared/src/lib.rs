@@ -6,6 +6,7 @@ pub mod day;
 pub mod entry;
 pub mod privacy;
 pub mod profile;
+pub mod protocol;
 pub mod vocabulary;
 
 /// The product name, shown in the app and the server's logs.
