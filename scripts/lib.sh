@@ -77,6 +77,36 @@ ensure_browser() {
   fi
 }
 
+# A throwaway PostgreSQL on a free loopback port for the tests, stopped on exit.
+# Sets WAYMARK_TEST_POSTGRES_URL, which the server's tests use beside SQLite.
+start_test_postgres() {
+  [ -n "${WAYMARK_TEST_POSTGRES_URL:-}" ] && return
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$bin" ]; then
+    apt_install postgresql
+    bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  fi
+  PG_DIR="$(mktemp -d)"
+  local port as_pg=()
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  # PostgreSQL refuses to run as root; Debian's package brings a postgres user.
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; as_pg=(runuser -u postgres --); fi
+  say "Starting a throwaway PostgreSQL on 127.0.0.1:$port for the tests"
+  "${as_pg[@]}" "$bin/initdb" -D "$PG_DIR/data" -A trust -U waymark >/dev/null
+  "${as_pg[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1" start >/dev/null
+  PG_STOP=("${as_pg[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -m fast stop)
+  trap 'stop_test_postgres' EXIT
+  "${as_pg[@]}" "$bin/createdb" -h 127.0.0.1 -p "$port" -U waymark waymark_test
+  export WAYMARK_TEST_POSTGRES_URL="postgres://waymark@127.0.0.1:$port/waymark_test"
+}
+
+stop_test_postgres() {
+  "${PG_STOP[@]}" >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+
 # Builds the WebAssembly app into app/dist with content-hashed assets.
 build_app() {
   ensure_rust

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing and runs every check and test: formatting, lints, unit and
-# property tests, server integration tests over real HTTP, and browser tests against
-# the real server binary in headless Chromium.
+# property tests, server integration tests over real HTTP (on SQLite and on a
+# throwaway PostgreSQL), and browser tests against the real server binary in
+# headless Chromium.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
@@ -15,6 +16,7 @@ cargo clippy --locked -p app --target wasm32-unknown-unknown -- -D warnings
 
 build_app
 ensure_browser
+start_test_postgres
 say "Building the server binary the browser tests start"
 cargo build --locked -p server
 say "Running every test (unit, property, integration, browser)"

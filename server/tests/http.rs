@@ -18,6 +18,10 @@ impl TestServer {
     async fn start(app_dir: &Path) -> Self {
         let data = tempfile::tempdir().expect("temp dir");
         let target = DatabaseTarget::embedded_in(data.path()).expect("data dir");
+        Self::start_on(app_dir, target, data).await
+    }
+
+    async fn start_on(app_dir: &Path, target: DatabaseTarget, data: tempfile::TempDir) -> Self {
         let database = Database::open(&target).await.expect("database opens");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
@@ -95,19 +99,54 @@ fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// The embedded SQLite default, and the PostgreSQL scripts/test.sh starts (its URL in
+/// `WAYMARK_TEST_POSTGRES_URL`) when there is one.
+fn databases() -> Vec<(DatabaseTarget, tempfile::TempDir)> {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut targets = vec![(
+        DatabaseTarget::embedded_in(data.path()).expect("data dir"),
+        data,
+    )];
+    if let Ok(url) = std::env::var("WAYMARK_TEST_POSTGRES_URL") {
+        let target = DatabaseTarget::from_url(&url).expect("a postgres:// URL");
+        targets.push((target, tempfile::tempdir().expect("temp dir")));
+    }
+    targets
+}
+
 #[tokio::test]
 async fn healthz_reports_a_migrated_database() {
     let app = fake_app();
-    let server = TestServer::start(app.path()).await;
-    let response = client()
-        .get(format!("{}/healthz", server.url))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 200);
-    let body: serde_json::Value = response.json().await.expect("json");
-    assert_eq!(body["database"], "ok");
-    server.shut_down().await;
+    for (target, data) in databases() {
+        let shown = target.shown();
+        let server = TestServer::start_on(app.path(), target, data).await;
+        let response = client()
+            .get(format!("{}/healthz", server.url))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200, "{shown}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["database"], "ok", "{shown}");
+        server.shut_down().await;
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_applied_once_and_survive_a_restart() {
+    let app = fake_app();
+    for (target, data) in databases() {
+        let first = Database::open(&target).await.expect("first start migrates");
+        first.close().await;
+        let server = TestServer::start_on(app.path(), target, data).await;
+        let response = client()
+            .get(format!("{}/healthz", server.url))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        server.shut_down().await;
+    }
 }
 
 #[tokio::test]
