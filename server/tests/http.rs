@@ -41,6 +41,15 @@ impl TestServer {
         }
     }
 
+    /// GETs `path` without asking for compression.
+    async fn get(&self, path: &str) -> reqwest::Response {
+        client()
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("the server answers")
+    }
+
     async fn shut_down(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -120,11 +129,7 @@ async fn healthz_reports_a_migrated_database() {
     for (target, data) in databases() {
         let shown = target.shown();
         let server = TestServer::start_on(app.path(), target, data).await;
-        let response = client()
-            .get(format!("{}/healthz", server.url))
-            .send()
-            .await
-            .expect("request");
+        let response = server.get("/healthz").await;
         assert_eq!(response.status(), 200, "{shown}");
         let body: serde_json::Value = response.json().await.expect("json");
         assert_eq!(body["database"], "ok", "{shown}");
@@ -139,11 +144,7 @@ async fn migrations_are_applied_once_and_survive_a_restart() {
         let first = Database::open(&target).await.expect("first start migrates");
         first.close().await;
         let server = TestServer::start_on(app.path(), target, data).await;
-        let response = client()
-            .get(format!("{}/healthz", server.url))
-            .send()
-            .await
-            .expect("request");
+        let response = server.get("/healthz").await;
         assert_eq!(response.status(), 200);
         server.shut_down().await;
     }
@@ -153,11 +154,7 @@ async fn migrations_are_applied_once_and_survive_a_restart() {
 async fn unknown_api_paths_get_a_json_error_not_the_app() {
     let app = fake_app();
     let server = TestServer::start(app.path()).await;
-    let response = client()
-        .get(format!("{}/api/nothing-here", server.url))
-        .send()
-        .await
-        .expect("request");
+    let response = server.get("/api/nothing-here").await;
     assert_eq!(response.status(), 404);
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["error"]["code"], "not_found");
@@ -222,11 +219,7 @@ async fn assets_are_immutable_and_typed_and_pages_revalidate() {
 async fn client_side_routes_get_the_app_shell() {
     let app = fake_app();
     let server = TestServer::start(app.path()).await;
-    let response = client()
-        .get(format!("{}/entries/some-entry", server.url))
-        .send()
-        .await
-        .expect("request");
+    let response = server.get("/entries/some-entry").await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()[CACHE_CONTROL], "no-cache");
     assert!(response
@@ -241,11 +234,7 @@ async fn client_side_routes_get_the_app_shell() {
 async fn a_missing_app_build_is_explained() {
     let empty = tempfile::tempdir().expect("temp dir");
     let server = TestServer::start(empty.path()).await;
-    let response = client()
-        .get(format!("{}/", server.url))
-        .send()
-        .await
-        .expect("request");
+    let response = server.get("/").await;
     assert_eq!(response.status(), 503);
     assert!(response.text().await.expect("body").contains("not built"));
     server.shut_down().await;
