@@ -122,7 +122,12 @@ fn ends_word(chars: &[(usize, char)], at: usize) -> bool {
     at >= chars.len() || !is_word_char(chars[at].1)
 }
 
-/// Digits from `at`, as (value, index after); `None` when no digit is there.
+/// The next position at or after `from` where a number starts a word.
+fn next_number(chars: &[(usize, char)], from: usize) -> Option<usize> {
+    (from..chars.len()).find(|&at| chars[at].1.is_ascii_digit() && starts_word(chars, at))
+}
+
+/// Digits from `at`, as (value, index after); empty when no digit is there.
 fn digit_run(chars: &[(usize, char)], at: usize) -> (Vec<u32>, usize) {
     let mut digits = Vec::new();
     let mut index = at;
@@ -135,12 +140,8 @@ fn digit_run(chars: &[(usize, char)], at: usize) -> (Vec<u32>, usize) {
 
 fn nhs_numbers(chars: &[(usize, char)]) -> Vec<Span> {
     let mut spans = Vec::new();
-    let mut at = 0;
-    while at < chars.len() {
-        if !chars[at].1.is_ascii_digit() || !starts_word(chars, at) {
-            at += 1;
-            continue;
-        }
+    let mut from = 0;
+    while let Some(at) = next_number(chars, from) {
         // Ten digits in a row, or grouped 3-3-4 with spaces or hyphens.
         let (first, after_first) = digit_run(chars, at);
         let mut digits = first.clone();
@@ -162,7 +163,7 @@ fn nhs_numbers(chars: &[(usize, char)]) -> Vec<Span> {
         if ends_word(chars, end) && is_valid_nhs_number(&digits) {
             spans.push((at, end));
         }
-        at = end.max(at + 1);
+        from = end.max(at + 1);
     }
     spans
 }
@@ -176,14 +177,10 @@ fn lower_window(chars: &[(usize, char)], from: usize, to: usize) -> String {
 
 fn dates_of_birth(chars: &[(usize, char)], today: Day) -> Vec<Span> {
     let mut spans = Vec::new();
-    let mut at = 0;
-    while at < chars.len() {
-        if !chars[at].1.is_ascii_digit() || !starts_word(chars, at) {
-            at += 1;
-            continue;
-        }
+    let mut from = 0;
+    while let Some(at) = next_number(chars, from) {
         let Some((year, end)) = date_at(chars, at) else {
-            at += 1;
+            from = at + 1;
             continue;
         };
         let before = lower_window(chars, at.saturating_sub(20), at);
@@ -195,7 +192,7 @@ fn dates_of_birth(chars: &[(usize, char)], today: Day) -> Vec<Span> {
         if labelled || year <= today.year() - 16 {
             spans.push((at, end));
         }
-        at = end;
+        from = end;
     }
     spans
 }
@@ -338,16 +335,12 @@ fn ages_with_sex(chars: &[(usize, char)]) -> Vec<Span> {
         "girl",
     ];
     let mut spans = Vec::new();
-    let mut at = 0;
-    while at < chars.len() {
-        if !chars[at].1.is_ascii_digit() || !starts_word(chars, at) {
-            at += 1;
-            continue;
-        }
+    let mut from = 0;
+    while let Some(at) = next_number(chars, from) {
         let (digits, after) = digit_run(chars, at);
         let money = at > 0 && matches!(chars[at - 1].1, '£' | '$' | '€');
         if digits.len() > 3 || money {
-            at = after;
+            from = after;
             continue;
         }
         // "72M", "72 F", "72yo M": one capital letter right after the age.
@@ -363,7 +356,7 @@ fn ages_with_sex(chars: &[(usize, char)]) -> Vec<Span> {
         let letter = chars.get(next + consumed).map(|(_, c)| *c);
         if matches!(letter, Some('M') | Some('F')) && ends_word(chars, next + consumed + 1) {
             spans.push((at, next + consumed + 1));
-            at = next + consumed + 1;
+            from = next + consumed + 1;
             continue;
         }
         // "72-year-old woman", "72 year old man".
@@ -389,11 +382,11 @@ fn ages_with_sex(chars: &[(usize, char)]) -> Vec<Span> {
             let word = lower_window(chars, word_start, word_end);
             if SEXES.contains(&word.as_str()) {
                 spans.push((at, word_end));
-                at = word_end;
+                from = word_end;
                 continue;
             }
         }
-        at = after;
+        from = after;
     }
     spans
 }
