@@ -204,8 +204,7 @@ impl Portfolio {
         let bytes = doc.save();
         let store = self.store().await?;
         self.save.set(SaveState::Saving);
-        let summary =
-            serde_json::to_string(&entry).map_err(|e| ChangeError::Invalid(e.to_string()))?;
+        let summary = summary_json(&entry)?;
         if let Err(error) = store.put(&id, &bytes, Some(&summary)).await {
             self.save.set(SaveState::Failed(error.to_string()));
             return Err(error.into());
@@ -382,16 +381,19 @@ impl Portfolio {
         loop {
             // Taken together, synchronously: all of `pending` is in `bytes`.
             let pending = device::pending_text(id);
-            let snapshot = self.inner.try_update_value(|inner| {
+            // The summary the screens show was read from the document by the edit
+            // that made it dirty; it is not read a second time here.
+            let bytes = self.inner.try_update_value(|inner| {
                 inner.dirty.remove(id);
-                inner.docs.get_mut(id).map(|doc| (doc.save(), doc.read()))
+                inner.docs.get_mut(id).map(EntryDoc::save)
             });
-            let Some(Some((bytes, entry))) = snapshot else {
+            let summary = self
+                .entries
+                .with_untracked(|entries| entries.get(id).map(summary_json));
+            let (Some(Some(bytes)), Some(summary)) = (bytes, summary) else {
                 return Err(ChangeError::NotFound);
             };
-            let entry = entry?;
-            let summary =
-                serde_json::to_string(&entry).map_err(|e| ChangeError::Invalid(e.to_string()))?;
+            let summary = summary?;
             store.put(id, &bytes, Some(&summary)).await?;
             device::settle_pending_text(id, &pending);
             let again = self.inner.with_value(|inner| inner.dirty.contains(id));
@@ -400,6 +402,11 @@ impl Portfolio {
             }
         }
     }
+}
+
+/// An entry's summary as stored beside its document.
+fn summary_json(entry: &Entry) -> Result<String, ChangeError> {
+    serde_json::to_string(entry).map_err(|error| ChangeError::Invalid(error.to_string()))
 }
 
 /// Asks the browser to keep this site's storage even when the device runs low, so a
