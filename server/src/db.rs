@@ -173,6 +173,11 @@ impl Database {
         Ok(Self { pool, backend })
     }
 
+    /// The connection pool, for the modules that own their tables' queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// The engine in use.
     pub fn backend(&self) -> Backend {
         self.backend
