@@ -3,10 +3,12 @@
 //! here is tested once and used by both the app and the server.
 
 pub mod day;
+pub mod documents;
 pub mod entry;
 pub mod privacy;
 pub mod profile;
 pub mod protocol;
+pub mod sync;
 pub mod vocabulary;
 
 /// The product name, shown in the app and the server's logs.

@@ -116,6 +116,12 @@ impl EntryDoc {
         Self::from_automerge(doc, MIGRATIONS)
     }
 
+    /// Wraps a document that arrived by sync, migrating an older layout and checking
+    /// that it reads.
+    pub fn from_synced(doc: AutoCommit) -> Result<Self, DocumentError> {
+        Self::from_automerge(doc, MIGRATIONS)
+    }
+
     fn from_automerge(
         mut doc: AutoCommit,
         migrations: &[Migration],

@@ -1,0 +1,281 @@
+//! A device's side of the sync conversation.
+//!
+//! The session knows the device's cursor, its outbox (documents with changes the
+//! server has not confirmed as stored) and one Automerge sync state per document for
+//! the current connection. It never touches a document store: when a document is
+//! needed it asks for it with [`Action::SyncDoc`], and the caller loads the document
+//! and hands it to [`ClientSession::sync_doc`].
+
+use super::{covers, heads_from_wire, SyncError};
+use crate::protocol::{
+    ClientFrame, Cursor, DocId, ErrorCode, RejectCode, ServerFrame, PROTOCOL_VERSION,
+};
+use automerge::sync::{self, SyncDoc};
+use automerge::AutoCommit;
+use std::collections::{BTreeSet, HashMap};
+
+/// Something the caller must do for the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Send this frame to the server.
+    Send(ClientFrame),
+    /// Load document `doc` (empty if the device has none) and call
+    /// [`ClientSession::sync_doc`] with it and `message`.
+    SyncDoc {
+        doc: DocId,
+        message: Option<Vec<u8>>,
+    },
+    /// The server confirmed `doc` stored up to `heads`; call
+    /// [`ClientSession::confirm_saved`] with the document.
+    Saved { doc: DocId, heads: Vec<Vec<u8>> },
+    /// The server accepted the token.
+    SignedIn { user: String },
+    /// The outbox changed; store [`ClientSession::outbox`] so it survives a reload.
+    OutboxChanged,
+    /// Every document changed up to this cursor is on the device; store it.
+    CursorAdvanced(Cursor),
+    /// The server refused the device's changes to `doc`; they stay on the device.
+    Rejected {
+        doc: DocId,
+        code: RejectCode,
+        reason: String,
+    },
+    /// The server refused the connection or a frame.
+    Failed { code: ErrorCode, message: String },
+}
+
+/// How far the current connection has got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    /// Not connected.
+    Offline,
+    /// `Hello` sent, waiting for `Welcome`.
+    Greeting,
+    /// Signed in as `user`.
+    Online { user: String },
+}
+
+/// What [`ClientSession::sync_doc`] did to a document.
+#[derive(Debug, Default)]
+pub struct DocStep {
+    /// The document received changes: store it and refresh what shows it.
+    pub changed: bool,
+    /// What to do next.
+    pub actions: Vec<Action>,
+}
+
+/// Documents changed since a cursor, still being fetched.
+#[derive(Debug)]
+struct CatchUp {
+    cursor: Cursor,
+    waiting: BTreeSet<DocId>,
+}
+
+/// One device's sync session across connections.
+#[derive(Debug)]
+pub struct ClientSession {
+    cursor: Cursor,
+    outbox: BTreeSet<DocId>,
+    connection: Connection,
+    catching_up: Option<CatchUp>,
+    peers: HashMap<DocId, sync::State>,
+}
+
+impl ClientSession {
+    /// A session that has seen everything up to `cursor` and still has `outbox` to send.
+    pub fn new(cursor: Cursor, outbox: impl IntoIterator<Item = DocId>) -> Self {
+        Self {
+            cursor,
+            outbox: outbox.into_iter().collect(),
+            connection: Connection::Offline,
+            catching_up: None,
+            peers: HashMap::new(),
+        }
+    }
+
+    /// The cursor the device has fully caught up to.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+
+    /// Documents with changes not yet confirmed as stored by the server.
+    pub fn outbox(&self) -> &BTreeSet<DocId> {
+        &self.outbox
+    }
+
+    /// The state of the connection.
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    /// Whether documents are still being fetched or sent on this connection.
+    pub fn is_busy(&self) -> bool {
+        self.catching_up.is_some() || !self.outbox.is_empty()
+    }
+
+    /// Starts a connection: greet, ask what changed, and offer every document in the
+    /// outbox, all in one flight so catch-up costs as few round trips as possible.
+    pub fn connect(&mut self, token: &str, device: &str) -> Vec<Action> {
+        self.connection = Connection::Greeting;
+        self.catching_up = None;
+        self.peers.clear();
+        let mut actions = vec![
+            Action::Send(ClientFrame::Hello {
+                protocol: PROTOCOL_VERSION,
+                token: token.to_owned(),
+                device: device.to_owned(),
+            }),
+            Action::Send(ClientFrame::Since {
+                cursor: self.cursor,
+                dirty: self.outbox.iter().cloned().collect(),
+            }),
+        ];
+        actions.extend(self.outbox.iter().map(|doc| Action::SyncDoc {
+            doc: doc.clone(),
+            message: None,
+        }));
+        actions
+    }
+
+    /// The connection ended; sync states belong to a connection and are dropped.
+    pub fn disconnected(&mut self) {
+        self.connection = Connection::Offline;
+        self.catching_up = None;
+        self.peers.clear();
+    }
+
+    /// A document changed on this device: remember to send it, now if connected.
+    pub fn local_change(&mut self, doc: &str) -> Vec<Action> {
+        let mut actions = Vec::new();
+        if self.outbox.insert(doc.to_owned()) {
+            actions.push(Action::OutboxChanged);
+        }
+        // Frames queue behind `Hello`, so there is no need to wait for `Welcome`.
+        if self.connection != Connection::Offline {
+            actions.push(Action::SyncDoc {
+                doc: doc.to_owned(),
+                message: None,
+            });
+        }
+        actions
+    }
+
+    /// Handles a frame from the server.
+    pub fn receive(&mut self, frame: ServerFrame) -> Vec<Action> {
+        match frame {
+            ServerFrame::Welcome { user, .. } => {
+                self.connection = Connection::Online { user: user.clone() };
+                vec![Action::SignedIn { user }]
+            }
+            ServerFrame::Changed { docs, cursor } => {
+                if docs.is_empty() {
+                    return self.advance(cursor);
+                }
+                self.catching_up = Some(CatchUp {
+                    cursor,
+                    waiting: docs.into_iter().collect(),
+                });
+                Vec::new()
+            }
+            ServerFrame::Sync { doc, message } => vec![Action::SyncDoc {
+                doc,
+                message: Some(message),
+            }],
+            ServerFrame::Saved { doc, heads } => vec![Action::Saved { doc, heads }],
+            ServerFrame::Rejected { doc, code, reason } => {
+                let mut actions = Vec::new();
+                if self.outbox.remove(&doc) {
+                    actions.push(Action::OutboxChanged);
+                }
+                actions.extend(self.settle(&doc));
+                actions.push(Action::Rejected { doc, code, reason });
+                actions
+            }
+            ServerFrame::Error { code, message } => {
+                if code == ErrorCode::Unauthorised || code == ErrorCode::UnsupportedVersion {
+                    self.connection = Connection::Offline;
+                }
+                vec![Action::Failed { code, message }]
+            }
+        }
+    }
+
+    /// Advances the sync of `doc_id`: applies `incoming` (a sync message from the
+    /// server) if given, then says what to send next.
+    pub fn sync_doc(
+        &mut self,
+        doc_id: &str,
+        doc: &mut AutoCommit,
+        incoming: Option<&[u8]>,
+    ) -> Result<DocStep, SyncError> {
+        let state = self.peers.entry(doc_id.to_owned()).or_default();
+        let mut step = DocStep::default();
+        if let Some(bytes) = incoming {
+            let message = sync::Message::decode(bytes)
+                .map_err(|error| SyncError::Malformed(error.to_string()))?;
+            let server_heads = message.heads.clone();
+            let before = doc.get_heads();
+            doc.sync().receive_sync_message(state, message)?;
+            let after = doc.get_heads();
+            step.changed = after != before;
+            // The server only ever speaks of heads it has stored, so once they cover
+            // ours, nothing of this document is waiting to be sent.
+            if covers(&server_heads, &after) && self.outbox.remove(doc_id) {
+                step.actions.push(Action::OutboxChanged);
+            }
+        }
+        let state = self.peers.entry(doc_id.to_owned()).or_default();
+        if let Some(message) = doc.sync().generate_sync_message(state) {
+            step.actions.push(Action::Send(ClientFrame::Sync {
+                doc: doc_id.to_owned(),
+                message: message.encode(),
+            }));
+        }
+        let in_step = state
+            .their_heads
+            .as_ref()
+            .is_some_and(|theirs| covers(&doc.get_heads(), theirs));
+        if in_step {
+            step.actions.extend(self.settle(doc_id));
+        }
+        Ok(step)
+    }
+
+    /// Handles `Saved`: clears `doc_id` from the outbox if the stored heads cover the
+    /// document as it is now (it may have changed again since it was sent).
+    pub fn confirm_saved(
+        &mut self,
+        doc_id: &str,
+        doc: &mut AutoCommit,
+        heads: &[Vec<u8>],
+    ) -> Vec<Action> {
+        if covers(&heads_from_wire(heads), &doc.get_heads()) && self.outbox.remove(doc_id) {
+            vec![Action::OutboxChanged]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// `doc_id` holds everything the server has; the catch-up may be complete.
+    fn settle(&mut self, doc_id: &str) -> Vec<Action> {
+        let Some(catch_up) = &mut self.catching_up else {
+            return Vec::new();
+        };
+        catch_up.waiting.remove(doc_id);
+        if !catch_up.waiting.is_empty() {
+            return Vec::new();
+        }
+        let cursor = catch_up.cursor;
+        self.catching_up = None;
+        self.advance(cursor)
+    }
+
+    fn advance(&mut self, cursor: Cursor) -> Vec<Action> {
+        if cursor > self.cursor {
+            self.cursor = cursor;
+            vec![Action::CursorAdvanced(cursor)]
+        } else {
+            Vec::new()
+        }
+    }
+}
