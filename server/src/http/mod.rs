@@ -2,9 +2,11 @@
 
 mod error;
 mod health;
+mod json;
 mod static_files;
 
 pub use error::ApiError;
+pub use json::JsonBody;
 
 use crate::db::Database;
 use axum::Router;
