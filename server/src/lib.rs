@@ -1,5 +1,6 @@
 //! Waymark's server: configuration, database, and the HTTP application.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod http;

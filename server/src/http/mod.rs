@@ -50,7 +50,9 @@ impl AppState {
 
 /// The whole application: API routes first, the web app for everything else.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new().fallback(|| async { ApiError::NotFound });
+    let api = Router::new()
+        .nest("/auth", crate::auth::router())
+        .fallback(|| async { ApiError::NotFound });
     Router::new()
         .merge(health::router())
         .nest("/api", api)
