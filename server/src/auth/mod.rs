@@ -7,12 +7,14 @@
 mod accounts;
 mod extract;
 mod password;
+mod rate_limit;
 mod routes;
 mod rules;
 mod sessions;
 
 pub use accounts::{create_account, sign_in};
 pub use extract::AuthUser;
+pub use rate_limit::LoginLimiter;
 pub use routes::router;
 pub use sessions::{authenticate, start_session, SESSION_LIFETIME_SECS};
 

@@ -1,12 +1,15 @@
 //! `/api/auth`: register, login, logout, logout-everywhere and me.
 
-use super::{create_account, sessions, sign_in, start_session, AuthError, AuthUser, User};
+use super::rate_limit::retry_after_secs;
+use super::{create_account, rules, sessions, sign_in, start_session, AuthError, AuthUser, User};
 use crate::http::{ApiError, AppState, JsonBody};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::time::Instant;
 
 /// Routes of this module, to nest at `/api/auth`.
 pub fn router() -> Router<AppState> {
@@ -65,10 +68,21 @@ async fn register(
 
 async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Json<SessionResponse>, ApiError> {
+    let account = rules::normalise_email(&request.email);
+    let began = Instant::now();
+    let limiter = state.login_limiter();
+    if let Err(wait) = limiter.begin(&account, peer.ip(), began) {
+        tracing::warn!(address = %peer.ip(), "sign-in paused after repeated failures");
+        return Err(ApiError::TooManyAttempts {
+            retry_after_secs: retry_after_secs(wait),
+        });
+    }
     let db = state.database();
-    let user = sign_in(db, &request.email, &request.password).await?;
+    let user = sign_in(db, &account, &request.password).await?;
+    limiter.succeeded(&account, peer.ip(), began);
     let (token, expires_at) = start_session(db, &user, request.device.as_deref()).await?;
     Ok(Json(SessionResponse {
         user,
