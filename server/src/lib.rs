@@ -1,5 +1,6 @@
 //! Waymark's server: configuration, database, and the HTTP application.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod http;
@@ -46,7 +47,8 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then lets requests
-/// in flight finish and closes the database.
+/// in flight finish and closes the database. Handlers see each client's address
+/// (`ConnectInfo<SocketAddr>`), which limits sign-in attempts per address.
 pub async fn serve(
     listener: TcpListener,
     database: db::Database,
@@ -54,10 +56,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
     let app = http::router(http::AppState::new(database.clone(), app_dir));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(StartupError::Serve)?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartupError::Serve)?;
     database.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

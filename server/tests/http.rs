@@ -1,65 +1,11 @@
 //! The server over real HTTP on a free loopback port: health, API errors, and how the
 //! built app is served (MIME types, compression, cache headers, client-side routes).
 
+mod support;
+
 use reqwest::header::{CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
-use server::db::{Database, DatabaseTarget};
-use std::path::Path;
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-
-struct TestServer {
-    url: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<Result<(), server::StartupError>>,
-    _data: tempfile::TempDir,
-}
-
-impl TestServer {
-    async fn start(app_dir: &Path) -> Self {
-        let data = tempfile::tempdir().expect("temp dir");
-        let target = DatabaseTarget::embedded_in(data.path()).expect("data dir");
-        Self::start_on(app_dir, target, data).await
-    }
-
-    async fn start_on(app_dir: &Path, target: DatabaseTarget, data: tempfile::TempDir) -> Self {
-        let database = Database::open(&target).await.expect("database opens");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("address"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let app_dir = app_dir.to_owned();
-        let task = tokio::spawn(async move {
-            server::serve(listener, database, &app_dir, async {
-                let _ = stopped.await;
-            })
-            .await
-        });
-        Self {
-            url,
-            stop: Some(stop),
-            task,
-            _data: data,
-        }
-    }
-
-    /// GETs `path` without asking for compression.
-    async fn get(&self, path: &str) -> reqwest::Response {
-        client()
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("the server answers")
-    }
-
-    async fn shut_down(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.task
-            .await
-            .expect("server task")
-            .expect("server stops cleanly");
-    }
-}
+use server::db::Database;
+use support::{client, databases, TestServer};
 
 /// A built app in miniature: the layout scripts/package-app.sh produces.
 fn fake_app() -> tempfile::TempDir {
@@ -99,28 +45,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
         .write_all(bytes)
         .expect("write");
     child.wait_with_output().expect("gzip output").stdout
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .gzip(false)
-        .build()
-        .expect("client")
-}
-
-/// The embedded SQLite default, and the PostgreSQL scripts/test.sh starts (its URL in
-/// `WAYMARK_TEST_POSTGRES_URL`) when there is one.
-fn databases() -> Vec<(DatabaseTarget, tempfile::TempDir)> {
-    let data = tempfile::tempdir().expect("temp dir");
-    let mut targets = vec![(
-        DatabaseTarget::embedded_in(data.path()).expect("data dir"),
-        data,
-    )];
-    if let Ok(url) = std::env::var("WAYMARK_TEST_POSTGRES_URL") {
-        let target = DatabaseTarget::from_url(&url).expect("a postgres:// URL");
-        targets.push((target, tempfile::tempdir().expect("temp dir")));
-    }
-    targets
 }
 
 #[tokio::test]

@@ -2,14 +2,18 @@
 
 mod error;
 mod health;
+mod json;
 mod static_files;
 
 pub use error::ApiError;
+pub use json::JsonBody;
 
+use crate::auth::LoginLimiter;
 use crate::db::Database;
 use axum::Router;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -22,6 +26,7 @@ pub struct AppState {
 struct Inner {
     database: Database,
     app_dir: std::path::PathBuf,
+    login_limiter: LoginLimiter,
 }
 
 impl AppState {
@@ -31,6 +36,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 database,
                 app_dir: app_dir.to_owned(),
+                login_limiter: LoginLimiter::new(Instant::now()),
             }),
         }
     }
@@ -38,6 +44,11 @@ impl AppState {
     /// The database pool.
     pub fn database(&self) -> &Database {
         &self.inner.database
+    }
+
+    /// Failed sign-ins of this server process (each instance counts its own).
+    pub fn login_limiter(&self) -> &LoginLimiter {
+        &self.inner.login_limiter
     }
 
     /// Where the built app lives.
@@ -48,7 +59,9 @@ impl AppState {
 
 /// The whole application: API routes first, the web app for everything else.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new().fallback(|| async { ApiError::NotFound });
+    let api = Router::new()
+        .nest("/auth", crate::auth::router())
+        .fallback(|| async { ApiError::NotFound });
     Router::new()
         .merge(health::router())
         .nest("/api", api)
