@@ -9,6 +9,7 @@ mod screens;
 mod service_worker;
 mod shell;
 mod storage;
+mod sync;
 
 fn main() {
     console_error_panic_hook::set_once();

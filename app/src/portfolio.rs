@@ -14,10 +14,12 @@ use crate::storage::indexed_db::{DocStore, StoreError};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::automerge::AutoCommit;
 use shared::entry::{DocumentError, Entry, EntryDoc, EntryEdit, NewEntry};
 use shared::profile::{Profile, ProfileDoc, PROFILE_DOC_ID};
 use shared::ActorId;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// Whether the portfolio has been read from the device yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,9 +79,13 @@ struct Inner {
     store: OpeningStore,
     actor: ActorId,
     docs: HashMap<String, EntryDoc>,
+    /// Entries arriving by sync that are not yet whole enough to read.
+    arriving: HashMap<String, AutoCommit>,
     profile: Option<ProfileDoc>,
     writing: HashSet<String>,
     dirty: HashSet<String>,
+    /// Told about every change made on this device (the sync engine listens).
+    on_local_change: Option<Rc<dyn Fn(&str)>>,
 }
 
 /// The portfolio, shared with every screen through context. Cheap to copy.
@@ -107,9 +113,11 @@ impl Portfolio {
                 // A fresh actor per app start: two tabs never write as one actor.
                 actor: ActorId::random(),
                 docs: HashMap::new(),
+                arriving: HashMap::new(),
                 profile: None,
                 writing: HashSet::new(),
                 dirty: HashSet::new(),
+                on_local_change: None,
             }),
         };
         spawn_local(async move {
@@ -219,6 +227,7 @@ impl Portfolio {
         self.save.set(SaveState::Saved {
             at: clock::now().millis,
         });
+        self.changed_here(&id);
         Ok(id)
     }
 
@@ -262,6 +271,7 @@ impl Portfolio {
         self.apply(id, edit)?;
         self.refresh(id)?;
         self.persist(id);
+        self.changed_here(id);
         Ok(())
     }
 
@@ -287,6 +297,7 @@ impl Portfolio {
             .ok_or(ChangeError::NotFound)??;
         let (bytes, saved) = bytes;
         self.profile.set(saved);
+        self.changed_here(PROFILE_DOC_ID);
         let portfolio = *self;
         let save = self.save;
         save.set(SaveState::Saving);
@@ -306,6 +317,113 @@ impl Portfolio {
             }
         });
         Ok(())
+    }
+
+    /// Calls `listener` with the id of every document changed on this device.
+    pub fn on_local_change(&self, listener: impl Fn(&str) + 'static) {
+        self.inner
+            .update_value(|inner| inner.on_local_change = Some(Rc::new(listener)));
+    }
+
+    fn changed_here(&self, id: &str) {
+        if let Some(listener) = self.inner.with_value(|inner| inner.on_local_change.clone()) {
+            listener(id);
+        }
+    }
+
+    /// Ids of every document on the device (entries and the profile).
+    pub fn document_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .entries
+            .with_untracked(|entries| entries.keys().cloned().collect());
+        ids.push(PROFILE_DOC_ID.to_owned());
+        ids
+    }
+
+    /// Runs `sync` on the Automerge document `id` (an empty one if the device has
+    /// none yet); if the document changed, shows and stores the result.
+    pub async fn with_synced_doc<R>(
+        &self,
+        id: &str,
+        sync: impl FnOnce(&mut AutoCommit) -> R,
+    ) -> Result<R, ChangeError> {
+        if id == PROFILE_DOC_ID {
+            return self.with_synced_profile(sync).await;
+        }
+        let known = self
+            .inner
+            .with_value(|inner| inner.docs.contains_key(id) || inner.arriving.contains_key(id));
+        if !known {
+            let on_device = self.store().await?.document(id).await?.is_some();
+            if on_device {
+                self.open(id).await?;
+            } else {
+                self.inner.update_value(|inner| {
+                    let doc = AutoCommit::new().with_actor(inner.actor.clone());
+                    inner.arriving.entry(id.to_owned()).or_insert(doc);
+                });
+            }
+        }
+        let outcome = self
+            .inner
+            .try_update_value(|inner| {
+                let doc = match inner.docs.get_mut(id) {
+                    Some(entry) => entry.automerge_mut(),
+                    None => inner.arriving.get_mut(id)?,
+                };
+                let before = doc.get_heads();
+                let result = sync(doc);
+                let changed = doc.get_heads() != before;
+                // A newly arrived entry joins the portfolio once it reads whole.
+                if changed {
+                    if let Some(arrived) = inner.arriving.remove(id) {
+                        match EntryDoc::from_synced(arrived.clone()) {
+                            Ok(entry) => {
+                                inner.docs.insert(id.to_owned(), entry);
+                            }
+                            Err(_) => {
+                                inner.arriving.insert(id.to_owned(), arrived);
+                            }
+                        }
+                    }
+                }
+                Some((result, changed && inner.docs.contains_key(id)))
+            })
+            .flatten()
+            .ok_or(ChangeError::NotFound)?;
+        let (result, show) = outcome;
+        if show {
+            self.refresh(id)?;
+            self.persist(id);
+        }
+        Ok(result)
+    }
+
+    async fn with_synced_profile<R>(
+        &self,
+        sync: impl FnOnce(&mut AutoCommit) -> R,
+    ) -> Result<R, ChangeError> {
+        let outcome = self
+            .inner
+            .try_update_value(|inner| {
+                let profile = inner.profile.as_mut()?;
+                let doc = profile.automerge_mut();
+                let before = doc.get_heads();
+                let result = sync(doc);
+                let changed = doc.get_heads() != before;
+                Some((result, changed.then(|| (profile.save(), profile.read()))))
+            })
+            .flatten()
+            .ok_or(ChangeError::NotFound)?;
+        let (result, changed) = outcome;
+        if let Some((bytes, profile)) = changed {
+            self.profile.set(profile);
+            self.store()
+                .await?
+                .put(PROFILE_DOC_ID, &bytes, None)
+                .await?;
+        }
+        Ok(result)
     }
 
     async fn store(&self) -> Result<DocStore, ChangeError> {

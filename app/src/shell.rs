@@ -3,12 +3,14 @@
 
 use crate::clock;
 use crate::portfolio::{LoadState, Portfolio, SaveState};
+use crate::screens::account::AccountScreen;
 use crate::screens::capture::Capture;
 use crate::screens::entries::Entries;
 use crate::screens::entry::{undo_delete, EntryScreen};
 use crate::screens::home::Home;
 use crate::screens::profile::ProfileScreen;
 use crate::service_worker;
+use crate::sync::engine::{SyncEngine, SyncStatus};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -24,6 +26,7 @@ pub enum Toast {
 pub fn App() -> impl IntoView {
     let portfolio = Portfolio::start();
     provide_context(portfolio);
+    provide_context(SyncEngine::start(portfolio));
     let toast = RwSignal::new(None::<Toast>);
     provide_context(toast);
     let update_ready = RwSignal::new(false);
@@ -57,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/entries") view=Entries/>
                     <Route path=path!("/entries/:id") view=EntryScreen/>
                     <Route path=path!("/profile") view=ProfileScreen/>
+                    <Route path=path!("/account") view=AccountScreen/>
                 </Routes>
             </main>
             <ToastBar/>
@@ -70,10 +74,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Whether the device is online and whether the last change is saved on it.
+/// Whether the device is online, whether the last change is saved on it, and how
+/// sync stands; on every screen.
 #[component]
 fn Status() -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
+    let engine = expect_context::<SyncEngine>();
     let online = RwSignal::new(
         web_sys::window()
             .map(|w| w.navigator().on_line())
@@ -87,11 +93,44 @@ fn Status() -> impl IntoView {
         SaveState::Saved { at } => format!("Saved {}", clock::time_of_day(at)),
         SaveState::Failed(_) => "Not saved".into(),
     };
+    let sync = move || {
+        let waiting = engine.waiting();
+        let waiting_text = match waiting {
+            1 => "1 change waiting".to_owned(),
+            n => format!("{n} changes waiting"),
+        };
+        match engine.status() {
+            SyncStatus::SignedOut => ("signed-out", "Sign in to sync".to_owned()),
+            SyncStatus::Stopped(_) => ("stopped", "Sync stopped".to_owned()),
+            _ if !online.get() => (
+                "offline",
+                if waiting > 0 {
+                    format!("Offline · {waiting_text}")
+                } else {
+                    "Offline".to_owned()
+                },
+            ),
+            SyncStatus::Offline if waiting > 0 => ("waiting", waiting_text),
+            SyncStatus::Offline => ("offline", "Not connected".to_owned()),
+            SyncStatus::Syncing if waiting > 0 => ("syncing", format!("Syncing · {waiting_text}")),
+            SyncStatus::Syncing => ("syncing", "Syncing…".to_owned()),
+            SyncStatus::Synced { at } => ("synced", format!("Synced {}", clock::time_of_day(at))),
+        }
+    };
     view! {
         <span class="status" role="status" aria-live="polite" data-testid="status">
-            {move || if online.get() { "" } else { "Offline · " }}
             {saved}
         </span>
+        <A href="/account" attr:class="sync-status" attr:data-testid="sync-status" attr:data-sync=move || sync().0>
+            {move || sync().1}
+        </A>
+        <Show when=move || !engine.problems().is_empty()>
+            <div class="notice error" role="alert">
+                {move || engine.problems().join(" ")}
+                " "
+                <button type="button" on:click=move |_| engine.dismiss_problems()>"Dismiss"</button>
+            </div>
+        </Show>
         <Show when=move || matches!(portfolio.save_state(), SaveState::Failed(_))>
             <p class="notice error save-error" role="alert">
                 {move || match portfolio.save_state() { SaveState::Failed(reason) => reason, _ => String::new() }}

@@ -3,6 +3,7 @@
 //! chromedriver at a phone's size (360×740). A failing scenario leaves a screenshot
 //! in `e2e/artifacts/`.
 
+pub mod device;
 pub mod workload;
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -29,6 +30,8 @@ pub enum Failure {
     Session(#[from] fantoccini::error::NewSessionError),
     #[error("i/o: {0}")]
     Io(#[from] std::io::Error),
+    #[error("sync device: {0}")]
+    Device(#[from] device::DeviceError),
 }
 
 /// The result of a scenario.
@@ -414,7 +417,8 @@ impl Browser {
             .unwrap_or_default())
     }
 
-    async fn find(&self, css: &str) -> Result<fantoccini::elements::Element, Failure> {
+    /// The element matching `css`, waiting for it (bounded by [`PATIENCE`]).
+    pub async fn find(&self, css: &str) -> Result<fantoccini::elements::Element, Failure> {
         Ok(self
             .client
             .wait()
@@ -457,5 +461,31 @@ impl Browser {
         }
         let _ = self.client.close().await;
         outcome
+    }
+}
+
+/// A new account on `server`, with a unique email; returns (user id, session token).
+pub async fn register(server: &Server, name: &str) -> Result<(String, String), Failure> {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let email = format!("{name}-{}-{n}@example.test", std::process::id());
+    let response = reqwest::Client::new()
+        .post(format!("{}api/auth/register", server.url()))
+        .json(&serde_json::json!({ "email": email, "display_name": name, "password": "correct horse battery" }))
+        .send()
+        .await
+        .map_err(|error| Failure::Check(format!("register: {error}")))?;
+    let status = response.status();
+    let body: serde_json::Value = response
+        .json()
+        .await
+        .map_err(|error| Failure::Check(format!("register: {error}")))?;
+    let user = body["user"]["id"].as_str();
+    let token = body["token"].as_str();
+    match (status.is_success(), user, token) {
+        (true, Some(user), Some(token)) => Ok((user.to_owned(), token.to_owned())),
+        _ => Err(Failure::Check(format!(
+            "register answered {status}: {body}"
+        ))),
     }
 }

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod sync;
 pub mod telemetry;
 
 pub use config::Config;
@@ -34,6 +35,9 @@ pub enum StartupError {
     Serve(std::io::Error),
 }
 
+/// How many devices may hold a sync connection at once; more are asked to retry.
+pub const MAX_SYNC_CONNECTIONS: usize = 10_000;
+
 /// Opens the database, binds the port, and serves until SIGTERM or ctrl-c.
 pub async fn run(config: Config) -> Result<(), StartupError> {
     let database = db::Database::open(&config.database_target()?).await?;
@@ -55,7 +59,19 @@ pub async fn serve(
     app_dir: &Path,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
-    let app = http::router(http::AppState::new(database.clone(), app_dir));
+    let (stopping, stop_watch) = tokio::sync::watch::channel(false);
+    let hub = sync::SyncHub::new(
+        sync::Store::start(database.clone()),
+        MAX_SYNC_CONNECTIONS,
+        stop_watch,
+    );
+    let app = http::router(http::AppState::new(database.clone(), app_dir, hub));
+    // WebSockets outlive the HTTP requests that opened them, so they are told to
+    // close when shutdown begins; the server then waits for them like any request.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

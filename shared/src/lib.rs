@@ -16,3 +16,6 @@ pub const PRODUCT_NAME: &str = "Waymark";
 
 /// Automerge actor ids, so callers need not depend on automerge for them.
 pub use automerge::ActorId;
+
+/// The Automerge crate itself, for the sync engine's callers.
+pub use automerge;

@@ -125,6 +125,11 @@ impl ProfileDoc {
         })
     }
 
+    /// The underlying Automerge document, for the sync protocol.
+    pub fn automerge_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
     /// The whole document, for storage.
     pub fn save(&mut self) -> Vec<u8> {
         self.doc.save()

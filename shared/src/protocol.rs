@@ -83,6 +83,8 @@ pub enum ErrorCode {
     BadFrame,
     /// A frame was larger than [`MAX_FRAME_BYTES`].
     TooLarge,
+    /// The server could not store or read just now; reconnect later, nothing is lost.
+    Unavailable,
 }
 
 /// Why bytes are not a frame.

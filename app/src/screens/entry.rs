@@ -84,6 +84,34 @@ fn EntryEditor(entry: Entry) -> impl IntoView {
         })
         .collect();
 
+    // Words arriving from another device show at once: a field that kept stale text
+    // would write it back over them with the next keystroke.
+    {
+        let sections = sections.clone();
+        Effect::new(move |_| {
+            current.with(|entry| {
+                let Some(entry) = entry else { return };
+                let follow = |signal: RwSignal<String>, value: &str| {
+                    if signal.with_untracked(|text| text != value) {
+                        signal.set(value.to_owned());
+                    }
+                };
+                follow(title, &entry.title);
+                follow(notes, &entry.notes);
+                for (key, signal) in &sections {
+                    follow(
+                        *signal,
+                        entry
+                            .reflection
+                            .get(*key)
+                            .map(String::as_str)
+                            .unwrap_or_default(),
+                    );
+                }
+            })
+        });
+    }
+
     let apply = {
         let id = id.clone();
         Callback::new(move |edit: EntryEdit| match portfolio.edit(&id, &edit) {

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod account;
 pub mod capture;
 pub mod entries;
 pub mod entry;

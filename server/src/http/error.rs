@@ -15,6 +15,9 @@ pub enum ApiError {
     /// No API resource at this path.
     #[error("There is nothing at this address.")]
     NotFound,
+    /// Every sync connection is taken; the device retries later.
+    #[error("The server has as many devices connected as it can take. Try again in a minute.")]
+    TooManyConnections,
     /// The database cannot be reached; logged, and worth retrying later.
     #[error("The database is not answering.")]
     DatabaseUnavailable(#[source] DatabaseError),
@@ -45,19 +48,22 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::BadRequest { status, .. } => *status,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorised(_) => StatusCode::UNAUTHORIZED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::TooManyConnections | ApiError::DatabaseUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
         }
     }
 
     fn code(&self) -> &'static str {
         match self {
             ApiError::NotFound => "not_found",
+            ApiError::TooManyConnections => "too_many_connections",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::BadRequest { .. } => "bad_request",
             ApiError::Invalid { .. } => "invalid",

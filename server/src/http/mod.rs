@@ -10,6 +10,7 @@ pub use json::JsonBody;
 
 use crate::auth::LoginLimiter;
 use crate::db::Database;
+use crate::sync::SyncHub;
 use axum::Router;
 use std::path::Path;
 use std::sync::Arc;
@@ -27,18 +28,26 @@ struct Inner {
     database: Database,
     app_dir: std::path::PathBuf,
     login_limiter: LoginLimiter,
+    sync_hub: Arc<SyncHub>,
 }
 
 impl AppState {
-    /// Shares `database` with every handler and serves the app from `app_dir`.
-    pub fn new(database: Database, app_dir: &Path) -> Self {
+    /// Shares `database` and `sync_hub` with every handler and serves the app from
+    /// `app_dir`.
+    pub fn new(database: Database, app_dir: &Path, sync_hub: SyncHub) -> Self {
         Self {
             inner: Arc::new(Inner {
                 database,
                 app_dir: app_dir.to_owned(),
                 login_limiter: LoginLimiter::new(Instant::now()),
+                sync_hub: Arc::new(sync_hub),
             }),
         }
+    }
+
+    /// What sync connections share.
+    pub fn sync_hub(&self) -> Arc<SyncHub> {
+        self.inner.sync_hub.clone()
     }
 
     /// The database pool.
@@ -61,6 +70,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .nest("/auth", crate::auth::router())
+        .merge(crate::sync::router())
         .fallback(|| async { ApiError::NotFound });
     Router::new()
         .merge(health::router())

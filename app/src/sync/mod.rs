@@ -1,0 +1,4 @@
+//! Accounts and background sync with the server (DESIGN.md, "Sync protocol").
+
+pub mod account;
+pub mod engine;

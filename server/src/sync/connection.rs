@@ -1,0 +1,489 @@
+//! One device's WebSocket: greet, catch up by cursor, then sync documents both ways.
+//!
+//! Frames that arrive together are handled together: their new changes go to the
+//! store as one group (one durable commit), and every reply leaves in one flush.
+//! A bad frame or document is answered with a specific error and the connection
+//! carries on with the device's other documents.
+
+use super::store::{CommitError, DocWrite, NewChange, Store};
+use super::{Notice, SyncHub};
+use crate::auth::{self, AuthError, User};
+use crate::http::AppState;
+use automerge::sync;
+use automerge::AutoCommit;
+use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
+use futures_util::future::join_all;
+use futures_util::{FutureExt, SinkExt, StreamExt};
+use shared::documents::{self, MAX_DOCUMENT_BYTES};
+use shared::profile::PROFILE_DOC_ID;
+use shared::protocol::{
+    self, ClientFrame, Cursor, ErrorCode, RejectCode, ServerFrame, PROTOCOL_VERSION,
+};
+use shared::sync::{heads_to_wire, server};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{broadcast, OwnedSemaphorePermit};
+
+/// The most frames handled as one group.
+const MAX_GROUP: usize = 512;
+
+/// A document this connection is syncing: the stored state and the device's view.
+struct Replica {
+    doc: AutoCommit,
+    state: sync::State,
+}
+
+/// Changes accepted from the device, waiting for the group's commit.
+struct Pending {
+    doc: String,
+    received: server::Received,
+    write: DocWrite,
+}
+
+/// How the connection should end after the current flush, if it should.
+enum Ending {
+    Close(u16, &'static str),
+}
+
+struct Connection {
+    id: u64,
+    state: AppState,
+    user: Option<User>,
+    replicas: HashMap<String, Replica>,
+    pending: Vec<Pending>,
+    out: Vec<ServerFrame>,
+    ending: Option<Ending>,
+}
+
+/// Serves one device until it goes away or the server shuts down.
+pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit) {
+    let hub: Arc<SyncHub> = state.sync_hub();
+    let mut notices = hub.notices.subscribe();
+    let mut shutdown = hub.shutdown.clone();
+    let (mut sink, mut stream) = socket.split();
+    let mut connection = Connection {
+        id: hub.connection_id(),
+        state,
+        user: None,
+        replicas: HashMap::new(),
+        pending: Vec::new(),
+        out: Vec::new(),
+        ending: None,
+    };
+    loop {
+        tokio::select! {
+            // The flag only ever turns true, and a dropped sender means the same.
+            _ = shutdown.changed() => {
+                connection.ending = Some(Ending::Close(close_code::RESTART, "The server is restarting; reconnect shortly."));
+            }
+            incoming = stream.next() => match incoming {
+                Some(Ok(first)) => {
+                    let mut group = vec![first];
+                    // Whatever else has already arrived joins this group.
+                    while group.len() < MAX_GROUP {
+                        match stream.next().now_or_never() {
+                            Some(Some(Ok(message))) => group.push(message),
+                            _ => break,
+                        }
+                    }
+                    connection.handle_group(group).await;
+                }
+                Some(Err(error)) => {
+                    tracing::debug!(%error, "sync connection failed");
+                    connection.ending = Some(Ending::Close(close_code::SIZE, BROKEN_CONNECTION));
+                }
+                None => break,
+            },
+            notice = notices.recv() => match notice {
+                Ok(notice) => connection.on_notice(&notice).await,
+                Err(broadcast::error::RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "sync connection fell behind; re-reading its documents");
+                    connection.reload_all().await;
+                }
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+        }
+        if connection.flush(&mut sink).await.is_err() {
+            break;
+        }
+        if let Some(Ending::Close(code, reason)) = connection.ending.take() {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = sink.send(Message::Close(Some(frame))).await;
+            break;
+        }
+    }
+}
+
+/// Said when the socket fails, most often because a frame passed the hard limit.
+const BROKEN_CONNECTION: &str = "The connection failed; frames over 8 MiB are refused.";
+
+/// The stored id of a document the device calls `wire`: every user has a profile.
+fn stored_id(wire: &str, user: &User) -> String {
+    if wire == PROFILE_DOC_ID {
+        format!("profile:{}", user.id)
+    } else {
+        wire.to_owned()
+    }
+}
+
+/// The id the device knows a stored document by.
+fn wire_id(stored: &str) -> &str {
+    if stored.starts_with("profile:") {
+        PROFILE_DOC_ID
+    } else {
+        stored
+    }
+}
+
+impl Connection {
+    fn store(&self) -> Store {
+        self.state.sync_hub().store.clone()
+    }
+
+    async fn handle_group(&mut self, group: Vec<Message>) {
+        for message in group {
+            match message {
+                Message::Binary(bytes) => match protocol::decode::<ClientFrame>(&bytes) {
+                    Ok(frame) => self.handle(frame).await,
+                    Err(error) => {
+                        if self.user.is_none() {
+                            self.ending = Some(Ending::Close(
+                                close_code::POLICY,
+                                "The first frame must be a readable Hello.",
+                            ));
+                        }
+                        self.out.push(ServerFrame::Error {
+                            code: error.code(),
+                            message: error.to_string(),
+                        });
+                    }
+                },
+                Message::Text(_) => self.out.push(ServerFrame::Error {
+                    code: ErrorCode::BadFrame,
+                    message: "Waymark's sync protocol uses binary frames only.".into(),
+                }),
+                Message::Close(_) => {
+                    self.ending = Some(Ending::Close(close_code::NORMAL, "Goodbye."))
+                }
+                Message::Ping(_) | Message::Pong(_) => {}
+            }
+            if self.ending.is_some() {
+                break;
+            }
+        }
+        self.commit_pending().await;
+    }
+
+    async fn handle(&mut self, frame: ClientFrame) {
+        match (frame, self.user.clone()) {
+            (
+                ClientFrame::Hello {
+                    protocol,
+                    token,
+                    device,
+                },
+                None,
+            ) => self.hello(protocol, &token, &device).await,
+            (ClientFrame::Hello { .. }, Some(_)) => self.out.push(ServerFrame::Error {
+                code: ErrorCode::BadFrame,
+                message: "This connection is already signed in.".into(),
+            }),
+            (_, None) => {
+                self.out.push(ServerFrame::Error {
+                    code: ErrorCode::Unauthorised,
+                    message: "Sign in before syncing.".into(),
+                });
+                self.ending = Some(Ending::Close(close_code::POLICY, "Sign in before syncing."));
+            }
+            (ClientFrame::Since { cursor, .. }, Some(user)) => self.since(&user, cursor).await,
+            (ClientFrame::Sync { doc, message }, Some(user)) => {
+                self.sync(&user, doc, &message).await
+            }
+        }
+    }
+
+    async fn hello(&mut self, protocol: u16, token: &str, device: &str) {
+        if protocol != PROTOCOL_VERSION {
+            self.fail(
+                ErrorCode::UnsupportedVersion,
+                format!("This app speaks sync protocol {protocol} but the server speaks {PROTOCOL_VERSION}: update the app."),
+            );
+            return;
+        }
+        match auth::authenticate(self.state.database(), token).await {
+            Ok(user) => match self.store().cursor(&user.id).await {
+                Ok(cursor) => {
+                    tracing::info!(user = %user.id, device, "device connected");
+                    self.out.push(ServerFrame::Welcome {
+                        user: user.id.clone(),
+                        cursor,
+                    });
+                    self.user = Some(user);
+                }
+                Err(error) => self.unavailable(&error),
+            },
+            Err(AuthError::Expired) => self.fail(
+                ErrorCode::Unauthorised,
+                "Your session has expired. Please sign in again.".into(),
+            ),
+            Err(AuthError::InvalidToken) => {
+                self.fail(ErrorCode::Unauthorised, "Please sign in again.".into())
+            }
+            Err(error) => self.unavailable(&error),
+        }
+    }
+
+    fn fail(&mut self, code: ErrorCode, message: String) {
+        self.out.push(ServerFrame::Error { code, message });
+        self.ending = Some(Ending::Close(
+            close_code::POLICY,
+            "Sign in again or update the app.",
+        ));
+    }
+
+    /// A server fault: the device keeps everything and retries after reconnecting.
+    fn unavailable(&mut self, error: &dyn std::error::Error) {
+        tracing::error!(%error, "sync failed on the server");
+        self.out.push(ServerFrame::Error {
+            code: ErrorCode::Unavailable,
+            message: "The server could not save just now. Your changes are safe on this device and will be sent again.".into(),
+        });
+        self.ending = Some(Ending::Close(close_code::AGAIN, "Try again shortly."));
+    }
+
+    async fn since(&mut self, user: &User, cursor: Cursor) {
+        self.commit_pending().await;
+        let (changed, latest) = match self.store().changed_since(&user.id, cursor).await {
+            Ok(found) => found,
+            Err(error) => return self.unavailable(&error),
+        };
+        self.out.push(ServerFrame::Changed {
+            docs: changed
+                .iter()
+                .map(|(id, _)| wire_id(id).to_owned())
+                .collect(),
+            cursor: latest,
+        });
+        for (id, snapshot) in changed {
+            match AutoCommit::load(&snapshot) {
+                Ok(doc) => {
+                    let replica = self.replicas.entry(id.clone()).or_insert_with(|| Replica {
+                        doc: AutoCommit::new(),
+                        state: sync::State::new(),
+                    });
+                    replica.doc = doc;
+                    self.offer(&id);
+                }
+                Err(error) => tracing::error!(doc = %id, %error, "a stored document does not load"),
+            }
+        }
+    }
+
+    async fn sync(&mut self, user: &User, wire: String, message: &[u8]) {
+        if let Err(error) = documents::DocKind::of(&wire) {
+            return self.reject(wire, RejectCode::Invalid, error.to_string());
+        }
+        let id = stored_id(&wire, user);
+        if self.pending.iter().any(|pending| pending.doc == id) {
+            // Build on the changes already accepted from this group.
+            self.commit_pending().await;
+        }
+        if !self.replicas.contains_key(&id) {
+            match self.store().load(&id).await {
+                Ok(Some(stored)) if stored.owner != user.id => {
+                    return self.reject(
+                        wire,
+                        RejectCode::Forbidden,
+                        "This entry belongs to someone else.".into(),
+                    );
+                }
+                Ok(stored) => {
+                    let doc = match stored
+                        .map(|stored| AutoCommit::load(&stored.snapshot))
+                        .transpose()
+                    {
+                        Ok(doc) => doc.unwrap_or_default(),
+                        Err(error) => return self.unavailable(&error),
+                    };
+                    self.replicas.insert(
+                        id.clone(),
+                        Replica {
+                            doc,
+                            state: sync::State::new(),
+                        },
+                    );
+                }
+                Err(error) => return self.unavailable(&error),
+            }
+        }
+        let Some(replica) = self.replicas.get(&id) else {
+            return;
+        };
+        match server::receive(&wire, &replica.doc, &replica.state, message) {
+            Err(rejection) => self.reject(wire, rejection.code, rejection.reason),
+            Ok(received) if received.new_changes.is_empty() => {
+                if let Some(replica) = self.replicas.get_mut(&id) {
+                    replica.state = received.state;
+                }
+                self.offer(&id);
+            }
+            Ok(mut received) => {
+                let snapshot = received.doc.save();
+                if snapshot.len() > MAX_DOCUMENT_BYTES {
+                    return self.reject(
+                        wire,
+                        RejectCode::Invalid,
+                        format!(
+                            "This entry would grow past {} MiB; split it into several entries.",
+                            MAX_DOCUMENT_BYTES / (1024 * 1024)
+                        ),
+                    );
+                }
+                let changes = received
+                    .new_changes
+                    .iter_mut()
+                    .map(|change| NewChange {
+                        hash: change.hash().0.to_vec(),
+                        actor: change.actor_id().to_hex_string(),
+                        bytes: change.bytes().into_owned(),
+                    })
+                    .collect();
+                let write = DocWrite {
+                    doc_id: id.clone(),
+                    author: user.id.clone(),
+                    snapshot,
+                    changes,
+                };
+                self.pending.push(Pending {
+                    doc: id,
+                    received,
+                    write,
+                });
+            }
+        }
+    }
+
+    fn reject(&mut self, doc: String, code: RejectCode, reason: String) {
+        tracing::info!(%doc, ?code, %reason, "change refused");
+        self.out.push(ServerFrame::Rejected { doc, code, reason });
+    }
+
+    /// Commits every accepted change of the group at once, then confirms each
+    /// document and tells the user's other devices.
+    async fn commit_pending(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        let store = self.store();
+        let (accepted, writes): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .map(|p| ((p.doc, p.received), p.write))
+            .unzip();
+        let results = join_all(writes.into_iter().map(|write| store.commit(write))).await;
+        for ((id, received), result) in accepted.into_iter().zip(results) {
+            match result {
+                Ok(_) => {
+                    let mut doc = received.doc;
+                    let heads = doc.get_heads();
+                    self.replicas.insert(
+                        id.clone(),
+                        Replica {
+                            doc,
+                            state: received.state,
+                        },
+                    );
+                    self.out.push(ServerFrame::Saved {
+                        doc: wire_id(&id).to_owned(),
+                        heads: heads_to_wire(&heads),
+                    });
+                    self.offer(&id);
+                    if let Some(user) = &self.user {
+                        let notice = Notice {
+                            owner: user.id.as_str().into(),
+                            doc: id.as_str().into(),
+                            origin: self.id,
+                        };
+                        // Nobody listening is fine: no other device is connected.
+                        let _ = self.state.sync_hub().notices.send(notice);
+                    }
+                }
+                Err(CommitError::Forbidden(reason)) => {
+                    self.reject(wire_id(&id).to_owned(), RejectCode::Forbidden, reason)
+                }
+                Err(CommitError::Store(error)) => return self.unavailable(&error),
+            }
+        }
+    }
+
+    /// Queues the next sync message for `id`, if there is anything to say.
+    fn offer(&mut self, id: &str) {
+        if let Some(replica) = self.replicas.get_mut(id) {
+            if let Some(message) = server::next_message(&mut replica.doc, &mut replica.state) {
+                self.out.push(ServerFrame::Sync {
+                    doc: wire_id(id).to_owned(),
+                    message,
+                });
+            }
+        }
+    }
+
+    /// Another connection stored a change: bring this device up to date with it.
+    async fn on_notice(&mut self, notice: &Notice) {
+        let mine = self
+            .user
+            .as_ref()
+            .is_some_and(|user| *user.id == *notice.owner);
+        if mine && notice.origin != self.id {
+            self.reload(&notice.doc).await;
+        }
+    }
+
+    async fn reload(&mut self, id: &str) {
+        match self.store().load(id).await {
+            Ok(Some(stored)) => match AutoCommit::load(&stored.snapshot) {
+                Ok(doc) => {
+                    let replica = self
+                        .replicas
+                        .entry(id.to_owned())
+                        .or_insert_with(|| Replica {
+                            doc: AutoCommit::new(),
+                            state: sync::State::new(),
+                        });
+                    replica.doc = doc;
+                    self.offer(id);
+                }
+                Err(error) => tracing::error!(doc = %id, %error, "a stored document does not load"),
+            },
+            Ok(None) => {}
+            Err(error) => self.unavailable(&error),
+        }
+    }
+
+    async fn reload_all(&mut self) {
+        let ids: Vec<String> = self.replicas.keys().cloned().collect();
+        for id in ids {
+            self.reload(&id).await;
+        }
+    }
+
+    /// Sends every queued frame in one flush.
+    async fn flush<S>(&mut self, sink: &mut S) -> Result<(), S::Error>
+    where
+        S: futures_util::Sink<Message> + Unpin,
+    {
+        if self.out.is_empty() {
+            return Ok(());
+        }
+        for frame in self.out.drain(..) {
+            match protocol::encode(&frame) {
+                Ok(bytes) => sink.feed(Message::Binary(bytes.into())).await?,
+                Err(error) => tracing::error!(%error, "a reply could not be encoded"),
+            }
+        }
+        sink.flush().await
+    }
+}

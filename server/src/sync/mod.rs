@@ -1,0 +1,82 @@
+//! The sync endpoint: one WebSocket per device at `/api/sync` (DESIGN.md, "Sync
+//! protocol"). `connection` speaks the protocol, `store` keeps documents in SQL, and
+//! the [`SyncHub`] tells connections about changes made elsewhere so they can push
+//! them to their devices.
+
+mod connection;
+mod store;
+
+pub use store::Store;
+
+use crate::http::{ApiError, AppState};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use shared::protocol::MAX_FRAME_BYTES;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::{broadcast, watch, Semaphore};
+
+/// Frames between [`MAX_FRAME_BYTES`] and this are answered with a `TooLarge` error
+/// and the connection carries on; anything bigger closes it (WebSocket code 1009).
+const HARD_FRAME_LIMIT: usize = 2 * MAX_FRAME_BYTES;
+
+/// How many notices a slow connection may fall behind before it re-reads everything.
+const NOTICE_BUFFER: usize = 4096;
+
+/// A document changed: connections of users who may read it push it to their devices.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// Whose document it is.
+    pub owner: Arc<str>,
+    /// The stored document id.
+    pub doc: Arc<str>,
+    /// The connection that made the change (it has already told its device).
+    pub origin: u64,
+}
+
+/// What every sync connection shares.
+pub struct SyncHub {
+    store: Store,
+    notices: broadcast::Sender<Notice>,
+    connections: Arc<Semaphore>,
+    shutdown: watch::Receiver<bool>,
+    next_connection: AtomicU64,
+}
+
+impl SyncHub {
+    /// A hub storing through `store`, admitting at most `max_connections` devices,
+    /// and closing every connection when `shutdown` turns true.
+    pub fn new(store: Store, max_connections: usize, shutdown: watch::Receiver<bool>) -> Self {
+        Self {
+            store,
+            notices: broadcast::channel(NOTICE_BUFFER).0,
+            connections: Arc::new(Semaphore::new(max_connections)),
+            shutdown,
+            next_connection: AtomicU64::new(1),
+        }
+    }
+
+    fn connection_id(&self) -> u64 {
+        self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// The `/api/sync` route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sync", get(upgrade))
+}
+
+async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    let hub = state.sync_hub();
+    let Ok(permit) = hub.connections.clone().try_acquire_owned() else {
+        return ApiError::TooManyConnections.into_response();
+    };
+    ws.max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .on_upgrade(move |socket| async move {
+            connection::run(socket, state, permit).await;
+        })
+}

@@ -1,0 +1,284 @@
+//! Where synced documents live in SQL, and the one task that writes them.
+//!
+//! Every write goes through a single writer task that takes whatever writes are
+//! queued — from any connection — and commits them in one transaction. SQLite has one
+//! writer anyway, and a durable commit costs an fsync, so grouping is what lets many
+//! devices save at once without waiting on each other's disk flushes.
+
+use crate::db::{Database, DatabaseError};
+use shared::protocol::Cursor;
+use sqlx::{Any, Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+/// The most writes committed in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// A storage problem, for the logs; devices are told only that saving failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("the database writer has stopped")]
+    WriterStopped,
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        StoreError::Database(DatabaseError::Query(error))
+    }
+}
+
+/// Why a write was not committed.
+#[derive(Debug, thiserror::Error)]
+pub enum CommitError {
+    /// The author may not write this document or used another user's actor.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A document as stored.
+#[derive(Debug)]
+pub struct StoredDoc {
+    /// Who owns it.
+    pub owner: String,
+    /// Its compacted Automerge bytes.
+    pub snapshot: Vec<u8>,
+}
+
+/// One Automerge change to append.
+#[derive(Debug)]
+pub struct NewChange {
+    /// The change's hash.
+    pub hash: Vec<u8>,
+    /// Its actor, in hex.
+    pub actor: String,
+    /// The change itself.
+    pub bytes: Vec<u8>,
+}
+
+/// New changes to one document by one user, with the document as it is after them.
+#[derive(Debug)]
+pub struct DocWrite {
+    /// The stored document id.
+    pub doc_id: String,
+    /// The user who sent the changes.
+    pub author: String,
+    /// The whole document after the changes.
+    pub snapshot: Vec<u8>,
+    /// The changes, in causal order.
+    pub changes: Vec<NewChange>,
+}
+
+struct Job {
+    write: DocWrite,
+    done: oneshot::Sender<Result<Cursor, CommitError>>,
+}
+
+/// The synced-document store: reads from the pool, writes through the writer task.
+#[derive(Clone)]
+pub struct Store {
+    database: Database,
+    writer: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Starts the writer task; it ends when the last `Store` clone is dropped.
+    pub fn start(database: Database) -> Self {
+        let (writer, jobs) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(write_batches(database.clone(), jobs));
+        Self { database, writer }
+    }
+
+    /// One document, if it exists.
+    pub async fn load(&self, doc_id: &str) -> Result<Option<StoredDoc>, StoreError> {
+        let row = sqlx::query("SELECT owner_id, snapshot FROM documents WHERE id = $1")
+            .bind(doc_id)
+            .fetch_optional(self.database.pool())
+            .await?;
+        row.map(|row| {
+            Ok(StoredDoc {
+                owner: row.try_get("owner_id")?,
+                snapshot: row.try_get("snapshot")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The owner's documents changed after `cursor`, with the owner's latest cursor.
+    /// Reads the index, so the cost follows what changed, not the whole portfolio.
+    pub async fn changed_since(
+        &self,
+        owner: &str,
+        cursor: Cursor,
+    ) -> Result<(Vec<(String, Vec<u8>)>, Cursor), StoreError> {
+        let latest = self.cursor(owner).await?;
+        if latest <= cursor {
+            return Ok((Vec::new(), latest));
+        }
+        let rows = sqlx::query(
+            "SELECT id, snapshot FROM documents WHERE owner_id = $1 AND updated_seq > $2",
+        )
+        .bind(owner)
+        .bind(to_sql(cursor))
+        .fetch_all(self.database.pool())
+        .await?;
+        let docs = rows
+            .into_iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("snapshot")?)))
+            .collect::<Result<_, sqlx::Error>>()?;
+        Ok((docs, latest))
+    }
+
+    /// The user's latest sequence number (0 before their first change).
+    pub async fn cursor(&self, user: &str) -> Result<Cursor, StoreError> {
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT last_seq FROM cursors WHERE user_id = $1")
+                .bind(user)
+                .fetch_optional(self.database.pool())
+                .await?;
+        Ok(from_sql(last.unwrap_or(0)))
+    }
+
+    /// Commits a write durably; resolves to the owner's cursor after it.
+    pub async fn commit(&self, write: DocWrite) -> Result<Cursor, CommitError> {
+        let (done, result) = oneshot::channel();
+        self.writer
+            .send(Job { write, done })
+            .await
+            .map_err(|_| StoreError::WriterStopped)?;
+        result.await.map_err(|_| StoreError::WriterStopped)?
+    }
+}
+
+/// Cursors are unsigned on the wire and BIGINT in SQL; they never come near 2^63.
+fn to_sql(cursor: Cursor) -> i64 {
+    i64::try_from(cursor).unwrap_or(i64::MAX)
+}
+
+fn from_sql(seq: i64) -> Cursor {
+    Cursor::try_from(seq).unwrap_or(0)
+}
+
+async fn write_batches(database: Database, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        match commit_batch(&database, &batch).await {
+            Ok(results) => {
+                for (job, result) in batch.drain(..).zip(results) {
+                    let _ = job.done.send(result);
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, writes = batch.len(), "could not store synced changes");
+                for job in batch.drain(..) {
+                    let _ = job
+                        .done
+                        .send(Err(CommitError::Store(StoreError::WriterStopped)));
+                }
+            }
+        }
+    }
+}
+
+/// One transaction for the whole batch; a write refused for its own reasons does not
+/// stop the others.
+async fn commit_batch(
+    database: &Database,
+    batch: &[Job],
+) -> Result<Vec<Result<Cursor, CommitError>>, sqlx::Error> {
+    let mut tx = database.pool().begin().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        results.push(match refusal(&mut tx, &job.write).await? {
+            Some(reason) => Err(CommitError::Forbidden(reason)),
+            None => Ok(append(&mut tx, &job.write).await?),
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+/// Why `write` may not be stored, if it may not: the document is someone else's, or
+/// one of its actors belongs to someone else.
+async fn refusal(
+    tx: &mut Transaction<'static, Any>,
+    write: &DocWrite,
+) -> Result<Option<String>, sqlx::Error> {
+    let owner: Option<String> = sqlx::query_scalar("SELECT owner_id FROM documents WHERE id = $1")
+        .bind(&write.doc_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if owner.is_some_and(|owner| owner != write.author) {
+        return Ok(Some("This entry belongs to someone else.".into()));
+    }
+    for change in &write.changes {
+        let bound: Option<String> =
+            sqlx::query_scalar("SELECT user_id FROM actors WHERE actor = $1")
+                .bind(&change.actor)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match bound {
+            Some(user) if user != write.author => {
+                return Ok(Some(
+                    "These changes were made on another person's device and cannot be saved under your name.".into(),
+                ))
+            }
+            Some(_) => {}
+            None => {
+                sqlx::query("INSERT INTO actors (actor, user_id) VALUES ($1, $2)")
+                    .bind(&change.actor)
+                    .bind(&write.author)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Numbers the changes in the owner's sequence, appends them and replaces the snapshot.
+async fn append(
+    tx: &mut Transaction<'static, Any>,
+    write: &DocWrite,
+) -> Result<Cursor, sqlx::Error> {
+    let count = i64::try_from(write.changes.len()).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO cursors (user_id, last_seq) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(&write.author)
+    .execute(&mut **tx)
+    .await?;
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE cursors SET last_seq = last_seq + $1 WHERE user_id = $2 RETURNING last_seq",
+    )
+    .bind(count)
+    .bind(&write.author)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO documents (id, owner_id, snapshot, updated_seq) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_seq = excluded.updated_seq",
+    )
+    .bind(&write.doc_id)
+    .bind(&write.author)
+    .bind(&write.snapshot)
+    .bind(last)
+    .execute(&mut **tx)
+    .await?;
+    for (seq, change) in (last - count + 1..).zip(&write.changes) {
+        sqlx::query(
+            "INSERT INTO changes (owner_id, seq, doc_id, hash, actor, bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&write.author)
+        .bind(seq)
+        .bind(&write.doc_id)
+        .bind(&change.hash)
+        .bind(&change.actor)
+        .bind(&change.bytes)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(from_sql(last))
+}
