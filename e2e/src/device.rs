@@ -136,6 +136,7 @@ impl Device {
     /// Drops the connection, as a phone going into flight mode does.
     pub fn disconnect(&mut self) {
         self.socket = None;
+        self.user = None;
         self.queued.clear();
         self.session.disconnected();
     }

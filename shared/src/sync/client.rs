@@ -77,6 +77,8 @@ pub struct ClientSession {
     cursor: Cursor,
     outbox: BTreeSet<DocId>,
     connection: Connection,
+    /// Whether this connection's catch-up (`Since` → `Changed` → documents) is done.
+    caught_up: bool,
     catching_up: Option<CatchUp>,
     peers: HashMap<DocId, sync::State>,
 }
@@ -88,6 +90,7 @@ impl ClientSession {
             cursor,
             outbox: outbox.into_iter().collect(),
             connection: Connection::Offline,
+            caught_up: false,
             catching_up: None,
             peers: HashMap::new(),
         }
@@ -110,13 +113,14 @@ impl ClientSession {
 
     /// Whether documents are still being fetched or sent on this connection.
     pub fn is_busy(&self) -> bool {
-        self.catching_up.is_some() || !self.outbox.is_empty()
+        !self.caught_up || self.catching_up.is_some() || !self.outbox.is_empty()
     }
 
     /// Starts a connection: greet, ask what changed, and offer every document in the
     /// outbox, all in one flight so catch-up costs as few round trips as possible.
     pub fn connect(&mut self, token: &str, device: &str) -> Vec<Action> {
         self.connection = Connection::Greeting;
+        self.caught_up = false;
         self.catching_up = None;
         self.peers.clear();
         let mut actions = vec![
@@ -140,6 +144,7 @@ impl ClientSession {
     /// The connection ended; sync states belong to a connection and are dropped.
     pub fn disconnected(&mut self) {
         self.connection = Connection::Offline;
+        self.caught_up = false;
         self.catching_up = None;
         self.peers.clear();
     }
@@ -168,6 +173,7 @@ impl ClientSession {
                 vec![Action::SignedIn { user }]
             }
             ServerFrame::Changed { docs, cursor } => {
+                self.caught_up = true;
                 if docs.is_empty() {
                     return self.advance(cursor);
                 }
@@ -192,7 +198,9 @@ impl ClientSession {
                 actions
             }
             ServerFrame::Error { code, message } => {
-                if code == ErrorCode::Unauthorised || code == ErrorCode::UnsupportedVersion {
+                // The server ends the connection after refusing the token; other
+                // errors concern one frame and the connection carries on.
+                if code == ErrorCode::Unauthorised {
                     self.connection = Connection::Offline;
                 }
                 vec![Action::Failed { code, message }]
