@@ -72,6 +72,9 @@ pub fn text_edit(field: &str, text: &str) -> Option<EntryEdit> {
     }
 }
 
+/// Told the id of each document changed on this device.
+type ChangeListener = Rc<dyn Fn(&str)>;
+
 /// The database, opened once; every operation awaits the same opening.
 type OpeningStore = Shared<LocalBoxFuture<'static, Result<DocStore, StoreError>>>;
 
@@ -85,7 +88,7 @@ struct Inner {
     writing: HashSet<String>,
     dirty: HashSet<String>,
     /// Told about every change made on this device (the sync engine listens).
-    on_local_change: Option<Rc<dyn Fn(&str)>>,
+    on_local_change: Option<ChangeListener>,
 }
 
 /// The portfolio, shared with every screen through context. Cheap to copy.
