@@ -6,6 +6,8 @@ cd "$ROOT"
 build_app
 ensure_browser
 say "Building the server and the benchmark (release)"
-cargo build --locked --release -p server -p e2e --bin waymark --bin device-bench
+cargo build --locked --release -p server -p e2e --bin waymark --bin device-bench --bin sync-bench
 say "Device figures (headless Chromium, 360x740; 3 runs)"
 WAYMARK_BIN="$ROOT/target/release/waymark" "$ROOT/target/release/device-bench"
+say "Sync figures (S1-S3 of ../shared/BENCHMARKS.md, real server on loopback; 3 runs)"
+WAYMARK_BIN="$ROOT/target/release/waymark" "$ROOT/target/release/sync-bench"

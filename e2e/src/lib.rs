@@ -137,6 +137,11 @@ impl Server {
         format!("http://127.0.0.1:{}/", self.port)
     }
 
+    /// The server process's id while it runs (to read its memory figures).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
     /// Stops the server with SIGTERM, as an operator would, and waits for it to exit.
     pub async fn stop(&mut self) -> Outcome {
         if let Some(mut child) = self.child.take() {
