@@ -4,7 +4,6 @@
 //! in `e2e/artifacts/`.
 
 pub mod device;
-pub mod workload;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};

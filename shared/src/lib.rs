@@ -10,6 +10,8 @@ pub mod profile;
 pub mod protocol;
 pub mod sync;
 pub mod vocabulary;
+#[cfg(feature = "workload")]
+pub mod workload;
 
 /// The product name, shown in the app and the server's logs.
 pub const PRODUCT_NAME: &str = "Waymark";

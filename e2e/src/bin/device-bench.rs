@@ -5,10 +5,10 @@
 //! Prints a table (median of 3 runs, min, max); asserts nothing.
 
 use base64::Engine;
-use e2e::workload::Portfolio;
 use e2e::{Browser, DevTools, Failure, Server};
 use serde_json::{json, Value};
 use shared::entry::Now;
+use shared::workload::Portfolio;
 use shared::ActorId;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};

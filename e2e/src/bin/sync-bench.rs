@@ -9,7 +9,6 @@
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, AutomergeError, ObjType, ReadDoc, ROOT};
 use e2e::device::Device;
-use e2e::workload::{Portfolio, WorkloadEntry, SEED};
 use e2e::{register, Failure, Server};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
@@ -20,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::day::Day;
 use shared::entry::Now;
+use shared::workload::{Portfolio, WorkloadEntry, SEED};
 use shared::ActorId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -171,13 +171,14 @@ impl Workload {
             #[serde(default)]
             comments: Vec<Comment>,
         }
-        let entries = Portfolio::from_file(path).map_err(fail)?.entries;
-        let file: File = serde_json::from_slice(&std::fs::read(path)?).map_err(fail)?;
+        let text = std::fs::read_to_string(path)?;
+        let entries = Portfolio::from_json(&text).map_err(fail)?.entries;
+        let file: File = serde_json::from_str(&text).map_err(fail)?;
         // New entries have the portfolio's entry shape: read them the same way.
-        let scratch = tempfile::NamedTempFile::new()?;
         let wrapped = json!({ "portfolio": { "entries": file.catch_up.new_entries } });
-        std::fs::write(scratch.path(), wrapped.to_string())?;
-        let new_entries = Portfolio::from_file(scratch.path()).map_err(fail)?.entries;
+        let new_entries = Portfolio::from_json(&wrapped.to_string())
+            .map_err(fail)?
+            .entries;
         Ok(Self {
             entries,
             comments: file.portfolio.comments,

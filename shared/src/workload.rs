@@ -1,16 +1,17 @@
-//! The benchmark workload of `../shared/BENCHMARKS.md`: a deterministic portfolio from
-//! a fixed seed, or the same shape read from a JSON file so other systems can be
-//! measured on identical data.
+//! The benchmark workload of `BENCHMARKS.md`: a deterministic portfolio from a fixed
+//! seed, or the same shape parsed from a workload file's JSON so other systems can be
+//! measured on identical data. The server's demo command fills its demo portfolio from
+//! it too. Behind the `workload` feature, so the app does not carry it; reading the
+//! file is the caller's job (`shared` does no I/O).
 
+use crate::day::Day;
+use crate::entry::{CaptureDraft, EntryDoc, EntryEdit, Now};
+use crate::vocabulary::{mlcf_domain_by_slug, ActivityKind, Role};
+use automerge::ActorId;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
-use shared::day::Day;
-use shared::entry::{CaptureDraft, EntryDoc, EntryEdit, Now};
-use shared::vocabulary::{mlcf_domain_by_slug, ActivityKind, Role};
-use shared::ActorId;
-use std::path::Path;
 
 /// The seed every generated workload uses.
 pub const SEED: u64 = 0x0057_4159_4d41_524b; // "WAYMARK"
@@ -18,34 +19,42 @@ pub const SEED: u64 = 0x0057_4159_4d41_524b; // "WAYMARK"
 /// One benchmark entry, before it becomes a document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadEntry {
+    /// The entry's id (a UUID in generated workloads).
     pub id: String,
+    /// What kind of activity it was.
     pub kind: ActivityKind,
+    /// When it happened.
     pub occurred_on: Day,
+    /// Where it happened.
     pub setting: String,
+    /// The trainee's part in it.
     pub role: Role,
+    /// Capability codes it is tagged with (may repeat).
     pub capabilities: Vec<String>,
+    /// A title of about 60 characters.
     pub title: String,
+    /// The reflection's "What?" section, about 800 characters.
     pub reflection: String,
+    /// Free tags (may repeat).
     pub tags: Vec<String>,
 }
 
 /// A portfolio to benchmark with.
 #[derive(Debug, Clone, Default)]
 pub struct Portfolio {
+    /// The entries, in generation (or file) order.
     pub entries: Vec<WorkloadEntry>,
 }
 
 /// Why a workload file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkloadError {
-    #[error("cannot read the workload file: {0}")]
-    Read(#[from] std::io::Error),
     #[error("the workload file is not in the BENCHMARKS.md format: {0}")]
     Format(#[from] serde_json::Error),
     #[error("entry {id}: {problem}")]
     Entry { id: String, problem: String },
     #[error("an entry cannot become a document: {0}")]
-    Document(#[from] shared::entry::DocumentError),
+    Document(#[from] crate::entry::DocumentError),
 }
 
 const KINDS: [ActivityKind; 10] = [
@@ -200,8 +209,8 @@ impl Portfolio {
         Self { entries }
     }
 
-    /// Reads the `portfolio` part of a workload file in the BENCHMARKS.md format.
-    pub fn from_file(path: &Path) -> Result<Self, WorkloadError> {
+    /// Parses the `portfolio` part of a workload file in the BENCHMARKS.md format.
+    pub fn from_json(json: &str) -> Result<Self, WorkloadError> {
         #[derive(Deserialize)]
         struct File {
             portfolio: Entries,
@@ -224,7 +233,7 @@ impl Portfolio {
             #[serde(default)]
             tags: Vec<String>,
         }
-        let file: File = serde_json::from_slice(&std::fs::read(path)?)?;
+        let file: File = serde_json::from_str(json)?;
         file.portfolio
             .entries
             .into_iter()
@@ -256,7 +265,7 @@ impl Portfolio {
                     occurred_on: entry
                         .occurred_at
                         .parse()
-                        .map_err(|e: shared::day::InvalidDay| problem(e.to_string()))?,
+                        .map_err(|e: crate::day::InvalidDay| problem(e.to_string()))?,
                     id: entry.id.clone(),
                     kind,
                     setting: entry.setting,
@@ -361,25 +370,39 @@ mod tests {
     }
 
     #[test]
+    fn the_seed_gives_the_same_portfolio_as_ever() {
+        // Benchmarks are compared across versions only if this never changes.
+        let entries = Portfolio::generate(1000, today()).entries;
+        let first = &entries[0];
+        assert_eq!(first.id, "00000000-0000-4000-8000-000000000000");
+        assert_eq!(first.kind, ActivityKind::WardRound);
+        assert_eq!(first.occurred_on.to_string(), "2023-01-03");
+        assert_eq!(first.setting, "Intensive care");
+        assert_eq!(
+            first.title,
+            "prioritised start to quickly sickest we gap needs stayed escalated"
+        );
+        let last = &entries[999];
+        assert_eq!(last.kind, ActivityKind::Shadowing);
+        assert_eq!(last.occurred_on.to_string(), "2024-06-13");
+        assert_eq!(last.capabilities, ["mlcf.2.4", "mlcf.5.4", "mlcf.5.2"]);
+    }
+
+    #[test]
     fn a_workload_file_maps_roles_and_domains() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("workload.json");
-        std::fs::write(
-            &path,
+        let portfolio = Portfolio::from_json(
             r#"{"portfolio":{"entries":[{"id":"a","kind":"handover","occurred_at":"2026-01-02",
             "setting":"AMU","role":"follow","domains":["setting_direction"],"title":"t",
             "reflection":"r","tags":["x"]}],"comments":[]},"catch_up":{}}"#,
         )
-        .expect("write");
-        let portfolio = Portfolio::from_file(&path).expect("reads");
+        .expect("reads");
         assert_eq!(portfolio.entries[0].role, Role::Contributed);
         assert_eq!(
             portfolio.entries[0].capabilities,
             vec!["mlcf.5.1".to_owned()]
         );
-        std::fs::write(&path, r#"{"portfolio":{"entries":[{"id":"b","kind":"juggling","occurred_at":"2026-01-02","setting":"","role":"lead","title":"t","reflection":"r"}]}}"#)
-            .expect("write");
-        let error = Portfolio::from_file(&path).expect_err("unknown kind");
+        let error = Portfolio::from_json(r#"{"portfolio":{"entries":[{"id":"b","kind":"juggling","occurred_at":"2026-01-02","setting":"","role":"lead","title":"t","reflection":"r"}]}}"#)
+            .expect_err("unknown kind");
         assert!(error.to_string().contains("juggling"));
     }
 }
