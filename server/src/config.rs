@@ -1,7 +1,8 @@
 //! Configuration from flags and environment variables (`waymark --help` lists them).
 
 use crate::db::{DatabaseError, DatabaseTarget};
-use clap::Parser;
+use crate::demo::DemoOptions;
+use clap::{Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::PathBuf;
 
@@ -15,6 +16,10 @@ use std::path::PathBuf;
     long_about = None
 )]
 pub struct Config {
+    /// What to do instead of serving; without one, Waymark serves.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on. Use 0.0.0.0 to accept connections from other machines.
     #[arg(long, env = "WAYMARK_HOST", default_value = "127.0.0.1")]
     pub host: IpAddr,
@@ -24,12 +29,12 @@ pub struct Config {
     pub port: u16,
 
     /// Folder for the embedded SQLite database (created if missing).
-    #[arg(long, env = "WAYMARK_DATA_DIR", default_value = "data")]
+    #[arg(long, env = "WAYMARK_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
 
     /// Database to use instead of the embedded SQLite file in the data folder:
     /// sqlite://PATH or postgres://USER:PASSWORD@HOST/NAME.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
     /// Folder of the built web app (index.html, sw.js, assets/).
@@ -37,8 +42,15 @@ pub struct Config {
     pub app_dir: PathBuf,
 
     /// Log filter, e.g. "info" or "server=debug,tower_http=debug".
-    #[arg(long, env = "RUST_LOG", default_value = "info")]
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
     pub log: String,
+}
+
+/// Commands `waymark` runs instead of serving.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Create a demo trainee and a demo supervisor with a realistic portfolio, then exit.
+    Demo(DemoOptions),
 }
 
 impl Config {

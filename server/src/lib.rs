@@ -3,11 +3,12 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod http;
 pub mod sync;
 pub mod telemetry;
 
-pub use config::Config;
+pub use config::{Command, Config};
 
 use std::future::Future;
 use std::net::SocketAddr;

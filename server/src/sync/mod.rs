@@ -7,6 +7,7 @@ mod connection;
 mod store;
 
 pub use store::Store;
+pub use store::{DocWrite, NewChange};
 
 use crate::http::{ApiError, AppState};
 use axum::extract::ws::WebSocketUpgrade;
