@@ -361,6 +361,27 @@ impl Device {
                         .map_err(|e| DeviceError::Protocol(e.to_string()))?;
                     queue.extend(step.actions);
                 }
+                Action::PushDoc { doc } => {
+                    if let Some(replica) = self.docs.get_mut(&doc) {
+                        queue.extend(self.session.push_doc(&doc, replica));
+                    }
+                }
+                Action::ApplyChanges {
+                    doc,
+                    changes,
+                    heads,
+                } => {
+                    let actor = self.actor.clone();
+                    let replica = self
+                        .docs
+                        .entry(doc.clone())
+                        .or_insert_with(|| AutoCommit::new().with_actor(actor));
+                    let step = self
+                        .session
+                        .apply_changes(&doc, replica, &changes, &heads)
+                        .map_err(|e| DeviceError::Protocol(e.to_string()))?;
+                    queue.extend(step.actions);
+                }
                 Action::Saved { doc, heads } => {
                     self.saved_at.insert(doc.clone(), Instant::now());
                     if let Some(replica) = self.docs.get_mut(&doc) {

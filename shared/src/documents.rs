@@ -49,7 +49,7 @@ pub fn check(doc_id: &str, doc: &AutoCommit) -> Result<(), DocumentError> {
         // A profile reads every field with a fallback, so any map is acceptable.
         DocKind::Profile => Ok(()),
         DocKind::Entry => {
-            let entry = EntryDoc::from_synced(doc.clone())?.read()?;
+            let entry = EntryDoc::read_synced(doc)?;
             if entry.id != doc_id {
                 return Err(DocumentError::NotAnEntry(format!(
                     "it says it is entry {:?} but was sent as {doc_id:?}",

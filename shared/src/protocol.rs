@@ -38,6 +38,11 @@ pub enum ClientFrame {
     Since { cursor: Cursor, dirty: Vec<DocId> },
     /// An Automerge sync message for one document.
     Sync { doc: DocId, message: Vec<u8> },
+    /// Automerge changes to one document that the server may not have yet (a saved
+    /// document, or the changes after the heads the server last confirmed): the
+    /// one-flight way to send an edit. The server falls back to `Sync` if it lacks
+    /// what they build on.
+    Push { doc: DocId, changes: Vec<u8> },
 }
 
 /// Why the server refused a change; the reason travels beside it for people.
@@ -70,6 +75,13 @@ pub enum ServerFrame {
     },
     /// A problem with the connection or a frame, not with one document.
     Error { code: ErrorCode, message: String },
+    /// Stored Automerge changes to `doc` the device lacks (catch-up after its cursor,
+    /// or another device's edit); `heads` are the server's heads once they are applied.
+    Changes {
+        doc: DocId,
+        changes: Vec<u8>,
+        heads: Vec<Vec<u8>>,
+    },
 }
 
 /// Connection-level problems.

@@ -58,12 +58,13 @@ fn now() -> Now {
     }
 }
 
-/// The server: documents, the user's change log (its index + 1 is the cursor), and
-/// one set of sync states per connected device.
+/// The server: documents, the user's change log (its index + 1 is the cursor; each
+/// entry the document and the changes stored), and one set of sync states per
+/// connected device.
 #[derive(Default)]
 struct Server {
     docs: BTreeMap<DocId, AutoCommit>,
-    log: Vec<DocId>,
+    log: Vec<(DocId, Vec<u8>)>,
     connections: HashMap<usize, HashMap<DocId, sync::State>>,
 }
 
@@ -83,18 +84,59 @@ impl Server {
                 ));
             }
             ClientFrame::Since { cursor, .. } => {
-                let mut docs: Vec<DocId> = self.log.iter().skip(cursor as usize).cloned().collect();
-                docs.sort();
-                docs.dedup();
+                let mut changed: BTreeMap<DocId, Vec<u8>> = BTreeMap::new();
+                for (doc, bytes) in self.log.iter().skip(cursor as usize) {
+                    changed
+                        .entry(doc.clone())
+                        .or_default()
+                        .extend_from_slice(bytes);
+                }
                 out.push((
                     device,
                     ServerFrame::Changed {
-                        docs: docs.clone(),
+                        docs: changed.keys().cloned().collect(),
                         cursor: self.log.len() as u64,
                     },
                 ));
-                for doc in docs {
-                    out.extend(self.offer(device, &doc));
+                for (doc, changes) in changed {
+                    out.push((device, self.changes(&doc, changes)));
+                }
+            }
+            ClientFrame::Push { doc, changes } => {
+                let current = self.docs.get(&doc).cloned().unwrap_or_default();
+                match server::push(&doc, &current, &changes) {
+                    Ok(server::Pushed::Accepted {
+                        doc: updated,
+                        new_changes,
+                    }) if !new_changes.is_empty() => {
+                        out.extend(self.store(device, &doc, updated, new_changes));
+                    }
+                    Ok(server::Pushed::Accepted { .. }) => {
+                        let heads = self
+                            .docs
+                            .get_mut(&doc)
+                            .map(AutoCommit::get_heads)
+                            .unwrap_or_default();
+                        out.push((
+                            device,
+                            ServerFrame::Saved {
+                                doc: doc.clone(),
+                                heads: heads_to_wire(&heads),
+                            },
+                        ));
+                    }
+                    Ok(server::Pushed::NeedsSync) => {
+                        *self.state(device, &doc) = sync::State::new();
+                        out.extend(self.offer(device, &doc));
+                    }
+                    Err(rejection) => out.push((
+                        device,
+                        ServerFrame::Rejected {
+                            doc,
+                            code: rejection.code,
+                            reason: rejection.reason,
+                        },
+                    )),
                 }
             }
             ClientFrame::Sync { doc, message } => {
@@ -103,31 +145,15 @@ impl Server {
                 match server::receive(&doc, &current, &state, &message) {
                     Ok(received) => {
                         *self.state(device, &doc) = received.state;
-                        let stored = !received.new_changes.is_empty();
-                        if stored {
-                            self.docs.insert(doc.clone(), received.doc);
-                            self.log.push(doc.clone());
-                            let heads = self.docs.get_mut(&doc).expect("stored").get_heads();
-                            out.push((
+                        if !received.new_changes.is_empty() {
+                            out.extend(self.store(
                                 device,
-                                ServerFrame::Saved {
-                                    doc: doc.clone(),
-                                    heads: heads_to_wire(&heads),
-                                },
+                                &doc,
+                                received.doc,
+                                received.new_changes,
                             ));
                         }
                         out.extend(self.offer(device, &doc));
-                        if stored {
-                            let others: Vec<usize> = self
-                                .connections
-                                .keys()
-                                .copied()
-                                .filter(|d| *d != device)
-                                .collect();
-                            for other in others {
-                                out.extend(self.offer(other, &doc));
-                            }
-                        }
                     }
                     Err(rejection) => out.push((
                         device,
@@ -141,6 +167,57 @@ impl Server {
             }
         }
         out
+    }
+
+    /// Stores new changes, confirms them to `device` and sends them to the others.
+    fn store(
+        &mut self,
+        device: usize,
+        doc: &str,
+        updated: AutoCommit,
+        new_changes: Vec<automerge::Change>,
+    ) -> Vec<(usize, ServerFrame)> {
+        let mut bytes = Vec::new();
+        for mut change in new_changes {
+            bytes.extend_from_slice(&change.bytes());
+        }
+        self.docs.insert(doc.to_owned(), updated);
+        self.log.push((doc.to_owned(), bytes.clone()));
+        let heads = self
+            .docs
+            .get_mut(doc)
+            .map(AutoCommit::get_heads)
+            .unwrap_or_default();
+        let mut out = vec![(
+            device,
+            ServerFrame::Saved {
+                doc: doc.to_owned(),
+                heads: heads_to_wire(&heads),
+            },
+        )];
+        let others: Vec<usize> = self
+            .connections
+            .keys()
+            .copied()
+            .filter(|d| *d != device)
+            .collect();
+        for other in others {
+            out.push((other, self.changes(doc, bytes.clone())));
+        }
+        out
+    }
+
+    fn changes(&mut self, doc: &str, changes: Vec<u8>) -> ServerFrame {
+        let heads = self
+            .docs
+            .get_mut(doc)
+            .map(AutoCommit::get_heads)
+            .unwrap_or_default();
+        ServerFrame::Changes {
+            doc: doc.to_owned(),
+            changes,
+            heads: heads_to_wire(&heads),
+        }
     }
 
     fn state(&mut self, device: usize, doc: &str) -> &mut sync::State {
@@ -213,6 +290,27 @@ impl Device {
                         .session
                         .sync_doc(&doc, replica, message.as_deref())
                         .expect("server messages apply");
+                    queue.extend(step.actions);
+                }
+                Action::PushDoc { doc } => {
+                    if let Some(replica) = self.docs.get_mut(&doc) {
+                        queue.extend(self.session.push_doc(&doc, replica));
+                    }
+                }
+                Action::ApplyChanges {
+                    doc,
+                    changes,
+                    heads,
+                } => {
+                    let actor = self.actor.clone();
+                    let replica = self
+                        .docs
+                        .entry(doc.clone())
+                        .or_insert_with(|| AutoCommit::new().with_actor(actor));
+                    let step = self
+                        .session
+                        .apply_changes(&doc, replica, &changes, &heads)
+                        .expect("stored changes apply");
                     queue.extend(step.actions);
                 }
                 Action::Saved { doc, heads } => {

@@ -292,6 +292,43 @@ impl SyncEngine {
                         ),
                     }
                 }
+                Action::PushDoc { doc } => {
+                    let inner = self.inner;
+                    let pushed = self
+                        .portfolio
+                        .with_synced_doc(&doc, |replica| {
+                            inner.try_update_value(|inner| inner.session.push_doc(&doc, replica))
+                        })
+                        .await;
+                    if let Ok(Some(actions)) = pushed {
+                        queue.extend(actions);
+                    }
+                }
+                Action::ApplyChanges {
+                    doc,
+                    changes,
+                    heads,
+                } => {
+                    let inner = self.inner;
+                    let step = self
+                        .portfolio
+                        .with_synced_doc(&doc, |replica| {
+                            inner.try_update_value(|inner| {
+                                inner.session.apply_changes(&doc, replica, &changes, &heads)
+                            })
+                        })
+                        .await;
+                    match step {
+                        Ok(Some(Ok(step))) => queue.extend(step.actions),
+                        Ok(Some(Err(error))) => {
+                            leptos::logging::warn!("changes to {doc} did not apply: {error}")
+                        }
+                        Ok(None) => {}
+                        Err(error) => leptos::logging::warn!(
+                            "changes to {doc} could not use the device: {error}"
+                        ),
+                    }
+                }
                 Action::Saved { doc, heads } => {
                     let inner = self.inner;
                     let confirmed = self

@@ -20,6 +20,11 @@ use shared::protocol::{
     self, ClientFrame, Cursor, ErrorCode, RejectCode, ServerFrame, PROTOCOL_VERSION,
 };
 use shared::sync::{heads_to_wire, server};
+
+/// Heads stored as concatenated 32-byte hashes, as frames carry them.
+fn heads_from_bytes(bytes: &[u8]) -> Vec<Vec<u8>> {
+    bytes.chunks_exact(32).map(<[u8]>::to_vec).collect()
+}
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{broadcast, OwnedSemaphorePermit};
@@ -36,7 +41,10 @@ struct Replica {
 /// Changes accepted from the device, waiting for the group's commit.
 struct Pending {
     doc: String,
-    received: server::Received,
+    /// The document once they are stored.
+    accepted: AutoCommit,
+    /// The sync state once they are stored, if they came by `Sync`.
+    state: Option<sync::State>,
     write: DocWrite,
 }
 
@@ -95,10 +103,11 @@ pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePerm
                 None => break,
             },
             notice = notices.recv() => match notice {
-                Ok(notice) => connection.on_notice(&notice).await,
+                Ok(notice) => connection.on_notice(&notice),
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "sync connection fell behind; re-reading its documents");
-                    connection.reload_all().await;
+                    // Its device catches up by cursor when it reconnects.
+                    tracing::warn!(missed, "sync connection fell behind; asking the device to reconnect");
+                    connection.ending = Some(Ending::Close(close_code::AGAIN, "Reconnect to catch up."));
                 }
                 Err(broadcast::error::RecvError::Closed) => break,
             },
@@ -202,6 +211,9 @@ impl Connection {
             (ClientFrame::Sync { doc, message }, Some(user)) => {
                 self.sync(&user, doc, &message).await
             }
+            (ClientFrame::Push { doc, changes }, Some(user)) => {
+                self.push(&user, doc, &changes).await
+            }
         }
     }
 
@@ -256,114 +268,175 @@ impl Connection {
 
     async fn since(&mut self, user: &User, cursor: Cursor) {
         self.commit_pending().await;
-        let (changed, latest) = match self.store().changed_since(&user.id, cursor).await {
-            Ok(found) => found,
+        let catch_up = match self.store().catch_up(&user.id, cursor).await {
+            Ok(catch_up) => catch_up,
             Err(error) => return self.unavailable(&error),
         };
         self.out.push(ServerFrame::Changed {
-            docs: changed
+            docs: catch_up
+                .docs
                 .iter()
-                .map(|(id, _)| wire_id(id).to_owned())
+                .map(|doc| wire_id(&doc.id).to_owned())
                 .collect(),
-            cursor: latest,
+            cursor: catch_up.cursor,
         });
-        for (id, snapshot) in changed {
-            match AutoCommit::load(&snapshot) {
-                Ok(doc) => {
-                    let replica = self.replicas.entry(id.clone()).or_insert_with(|| Replica {
-                        doc: AutoCommit::new(),
-                        state: sync::State::new(),
-                    });
-                    replica.doc = doc;
-                    self.offer(&id);
+        for doc in catch_up.docs {
+            self.out.push(ServerFrame::Changes {
+                doc: wire_id(&doc.id).to_owned(),
+                changes: doc.changes,
+                heads: heads_from_bytes(&doc.heads),
+            });
+        }
+    }
+
+    /// The replica of `wire` for this connection, loaded if need be; `None` (with the
+    /// device told why) if it is someone else's or cannot be read.
+    async fn replica(&mut self, user: &User, wire: &str) -> Option<String> {
+        if let Err(error) = documents::DocKind::of(wire) {
+            self.reject(wire.to_owned(), RejectCode::Invalid, error.to_string());
+            return None;
+        }
+        let id = stored_id(wire, user);
+        if self.pending.iter().any(|pending| pending.doc == id) {
+            // Build on the changes already accepted from this group.
+            self.commit_pending().await;
+        }
+        if self.replicas.contains_key(&id) {
+            return Some(id);
+        }
+        match self.store().load(&id).await {
+            Ok(Some(stored)) if stored.owner != user.id => {
+                self.reject(
+                    wire.to_owned(),
+                    RejectCode::Forbidden,
+                    "This entry belongs to someone else.".into(),
+                );
+                None
+            }
+            Ok(stored) => {
+                match stored
+                    .map(|stored| AutoCommit::load(&stored.snapshot))
+                    .transpose()
+                {
+                    Ok(doc) => {
+                        let doc = doc.unwrap_or_default();
+                        let replica = Replica {
+                            doc,
+                            state: sync::State::new(),
+                        };
+                        self.replicas.insert(id.clone(), replica);
+                        Some(id)
+                    }
+                    Err(error) => {
+                        self.unavailable(&error);
+                        None
+                    }
                 }
-                Err(error) => tracing::error!(doc = %id, %error, "a stored document does not load"),
+            }
+            Err(error) => {
+                self.unavailable(&error);
+                None
+            }
+        }
+    }
+
+    async fn push(&mut self, user: &User, wire: String, changes: &[u8]) {
+        let Some(id) = self.replica(user, &wire).await else {
+            return;
+        };
+        let Some(replica) = self.replicas.get_mut(&id) else {
+            return;
+        };
+        match server::push(&wire, &replica.doc, changes) {
+            Err(rejection) => self.reject(wire, rejection.code, rejection.reason),
+            Ok(server::Pushed::NeedsSync) => {
+                replica.state = sync::State::new();
+                self.offer(&id);
+            }
+            Ok(server::Pushed::Accepted {
+                mut doc,
+                new_changes,
+            }) if new_changes.is_empty() => {
+                // Nothing new: already stored, so confirm it.
+                let heads = doc.get_heads();
+                self.out.push(ServerFrame::Saved {
+                    doc: wire,
+                    heads: heads_to_wire(&heads),
+                });
+            }
+            Ok(server::Pushed::Accepted { doc, new_changes }) => {
+                self.accept(user, id, wire, doc, None, new_changes)
             }
         }
     }
 
     async fn sync(&mut self, user: &User, wire: String, message: &[u8]) {
-        if let Err(error) = documents::DocKind::of(&wire) {
-            return self.reject(wire, RejectCode::Invalid, error.to_string());
-        }
-        let id = stored_id(&wire, user);
-        if self.pending.iter().any(|pending| pending.doc == id) {
-            // Build on the changes already accepted from this group.
-            self.commit_pending().await;
-        }
-        if !self.replicas.contains_key(&id) {
-            match self.store().load(&id).await {
-                Ok(Some(stored)) if stored.owner != user.id => {
-                    return self.reject(
-                        wire,
-                        RejectCode::Forbidden,
-                        "This entry belongs to someone else.".into(),
-                    );
-                }
-                Ok(stored) => {
-                    let doc = match stored
-                        .map(|stored| AutoCommit::load(&stored.snapshot))
-                        .transpose()
-                    {
-                        Ok(doc) => doc.unwrap_or_default(),
-                        Err(error) => return self.unavailable(&error),
-                    };
-                    self.replicas.insert(
-                        id.clone(),
-                        Replica {
-                            doc,
-                            state: sync::State::new(),
-                        },
-                    );
-                }
-                Err(error) => return self.unavailable(&error),
-            }
-        }
-        let Some(replica) = self.replicas.get(&id) else {
+        let Some(id) = self.replica(user, &wire).await else {
+            return;
+        };
+        let Some(replica) = self.replicas.get_mut(&id) else {
             return;
         };
         match server::receive(&wire, &replica.doc, &replica.state, message) {
             Err(rejection) => self.reject(wire, rejection.code, rejection.reason),
             Ok(received) if received.new_changes.is_empty() => {
-                if let Some(replica) = self.replicas.get_mut(&id) {
-                    replica.state = received.state;
-                }
+                replica.state = received.state;
                 self.offer(&id);
             }
-            Ok(mut received) => {
-                let snapshot = received.doc.save();
-                if snapshot.len() > MAX_DOCUMENT_BYTES {
-                    return self.reject(
-                        wire,
-                        RejectCode::Invalid,
-                        format!(
-                            "This entry would grow past {} MiB; split it into several entries.",
-                            MAX_DOCUMENT_BYTES / (1024 * 1024)
-                        ),
-                    );
-                }
-                let changes = received
-                    .new_changes
-                    .iter_mut()
-                    .map(|change| NewChange {
-                        hash: change.hash().0.to_vec(),
-                        actor: change.actor_id().to_hex_string(),
-                        bytes: change.bytes().into_owned(),
-                    })
-                    .collect();
-                let write = DocWrite {
-                    doc_id: id.clone(),
-                    author: user.id.clone(),
-                    snapshot,
-                    changes,
-                };
-                self.pending.push(Pending {
-                    doc: id,
-                    received,
-                    write,
-                });
-            }
+            Ok(received) => self.accept(
+                user,
+                id,
+                wire,
+                received.doc,
+                Some(received.state),
+                received.new_changes,
+            ),
         }
+    }
+
+    /// Queues accepted changes for the group's commit.
+    fn accept(
+        &mut self,
+        user: &User,
+        id: String,
+        wire: String,
+        mut doc: AutoCommit,
+        state: Option<sync::State>,
+        mut new_changes: Vec<automerge::Change>,
+    ) {
+        let snapshot = doc.save();
+        if snapshot.len() > MAX_DOCUMENT_BYTES {
+            return self.reject(
+                wire,
+                RejectCode::Invalid,
+                format!(
+                    "This entry would grow past {} MiB; split it into several entries.",
+                    MAX_DOCUMENT_BYTES / (1024 * 1024)
+                ),
+            );
+        }
+        let changes = new_changes
+            .iter_mut()
+            .map(|change| NewChange {
+                hash: change.hash().0.to_vec(),
+                actor: change.actor_id().to_hex_string(),
+                bytes: change.bytes().into_owned(),
+            })
+            .collect();
+        let heads = doc.get_heads();
+        let write = DocWrite {
+            doc_id: id.clone(),
+            author: user.id.clone(),
+            snapshot,
+            heads: heads.iter().flat_map(|hash| hash.0).collect(),
+            changes,
+        };
+        self.pending.push(Pending {
+            doc: id,
+            accepted: doc,
+            state,
+            write,
+        });
     }
 
     fn reject(&mut self, doc: String, code: RejectCode, reason: String) {
@@ -372,7 +445,7 @@ impl Connection {
     }
 
     /// Commits every accepted change of the group at once, then confirms each
-    /// document and tells the user's other devices.
+    /// document and sends the changes to the user's other devices.
     async fn commit_pending(&mut self) {
         if self.pending.is_empty() {
             return;
@@ -381,37 +454,50 @@ impl Connection {
         let store = self.store();
         let (accepted, writes): (Vec<_>, Vec<_>) = pending
             .into_iter()
-            .map(|p| ((p.doc, p.received), p.write))
+            .map(|p| ((p.doc, p.accepted, p.state), p.write))
             .unzip();
+        // What the other devices will need, taken before the writes go to the store.
+        let new_bytes: Vec<Vec<u8>> = writes
+            .iter()
+            .map(|write| {
+                write
+                    .changes
+                    .iter()
+                    .flat_map(|c| c.bytes.iter().copied())
+                    .collect()
+            })
+            .collect();
         let results = join_all(writes.into_iter().map(|write| store.commit(write))).await;
-        for ((id, received), result) in accepted.into_iter().zip(results) {
+        for (((id, mut doc, state), changes), result) in
+            accepted.into_iter().zip(new_bytes).zip(results)
+        {
             match result {
                 Ok(_) => {
-                    let mut doc = received.doc;
-                    let heads = doc.get_heads();
-                    self.replicas.insert(
-                        id.clone(),
-                        Replica {
-                            doc,
-                            state: received.state,
-                        },
-                    );
+                    let heads = heads_to_wire(&doc.get_heads());
+                    let via_sync = state.is_some();
+                    let state = state.unwrap_or_default();
+                    self.replicas.insert(id.clone(), Replica { doc, state });
                     self.out.push(ServerFrame::Saved {
                         doc: wire_id(&id).to_owned(),
-                        heads: heads_to_wire(&heads),
+                        heads: heads.clone(),
                     });
-                    self.offer(&id);
+                    if via_sync {
+                        self.offer(&id);
+                    }
                     if let Some(user) = &self.user {
                         let notice = Notice {
                             owner: user.id.as_str().into(),
                             doc: id.as_str().into(),
                             origin: self.id,
+                            changes: Arc::new(changes),
+                            heads: Arc::new(heads),
                         };
                         // Nobody listening is fine: no other device is connected.
                         let _ = self.state.sync_hub().notices.send(notice);
                     }
                 }
                 Err(CommitError::Forbidden(reason)) => {
+                    self.replicas.remove(&id);
                     self.reject(wire_id(&id).to_owned(), RejectCode::Forbidden, reason)
                 }
                 Err(CommitError::Store(error)) => return self.unavailable(&error),
@@ -431,42 +517,20 @@ impl Connection {
         }
     }
 
-    /// Another connection stored a change: bring this device up to date with it.
-    async fn on_notice(&mut self, notice: &Notice) {
+    /// Another connection stored a change: pass it on to this device as it is.
+    fn on_notice(&mut self, notice: &Notice) {
         let mine = self
             .user
             .as_ref()
             .is_some_and(|user| *user.id == *notice.owner);
         if mine && notice.origin != self.id {
-            self.reload(&notice.doc).await;
-        }
-    }
-
-    async fn reload(&mut self, id: &str) {
-        match self.store().load(id).await {
-            Ok(Some(stored)) => match AutoCommit::load(&stored.snapshot) {
-                Ok(doc) => {
-                    let replica = self
-                        .replicas
-                        .entry(id.to_owned())
-                        .or_insert_with(|| Replica {
-                            doc: AutoCommit::new(),
-                            state: sync::State::new(),
-                        });
-                    replica.doc = doc;
-                    self.offer(id);
-                }
-                Err(error) => tracing::error!(doc = %id, %error, "a stored document does not load"),
-            },
-            Ok(None) => {}
-            Err(error) => self.unavailable(&error),
-        }
-    }
-
-    async fn reload_all(&mut self) {
-        let ids: Vec<String> = self.replicas.keys().cloned().collect();
-        for id in ids {
-            self.reload(&id).await;
+            // This connection's copy is now behind; it is read again when next needed.
+            self.replicas.remove(&*notice.doc);
+            self.out.push(ServerFrame::Changes {
+                doc: wire_id(&notice.doc).to_owned(),
+                changes: notice.changes.to_vec(),
+                heads: notice.heads.to_vec(),
+            });
         }
     }
 

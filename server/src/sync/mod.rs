@@ -36,6 +36,10 @@ pub struct Notice {
     pub doc: Arc<str>,
     /// The connection that made the change (it has already told its device).
     pub origin: u64,
+    /// The new Automerge changes, concatenated, as the other devices need them.
+    pub changes: Arc<Vec<u8>>,
+    /// The document's heads after them.
+    pub heads: Arc<Vec<Vec<u8>>>,
 }
 
 /// What every sync connection shares.

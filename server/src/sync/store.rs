@@ -5,9 +5,10 @@
 //! writer anyway, and a durable commit costs an fsync, so grouping is what lets many
 //! devices save at once without waiting on each other's disk flushes.
 
-use crate::db::{Database, DatabaseError};
+use crate::db::{Backend, Database, DatabaseError};
 use shared::protocol::Cursor;
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most writes committed in one transaction.
@@ -47,6 +48,26 @@ pub struct StoredDoc {
     pub snapshot: Vec<u8>,
 }
 
+/// One document a device lacks changes of.
+#[derive(Debug)]
+pub struct ChangedDoc {
+    /// The stored document id.
+    pub id: String,
+    /// Automerge bytes to load: changes after the cursor, or the whole document.
+    pub changes: Vec<u8>,
+    /// The document's heads, concatenated 32-byte hashes.
+    pub heads: Vec<u8>,
+}
+
+/// Everything a device lacks after its cursor.
+#[derive(Debug)]
+pub struct CatchUp {
+    /// The changed documents, oldest change first.
+    pub docs: Vec<ChangedDoc>,
+    /// The owner's latest cursor.
+    pub cursor: Cursor,
+}
+
 /// One Automerge change to append.
 #[derive(Debug)]
 pub struct NewChange {
@@ -67,6 +88,8 @@ pub struct DocWrite {
     pub author: String,
     /// The whole document after the changes.
     pub snapshot: Vec<u8>,
+    /// The document's heads after the changes, concatenated.
+    pub heads: Vec<u8>,
     /// The changes, in causal order.
     pub changes: Vec<NewChange>,
 }
@@ -106,29 +129,68 @@ impl Store {
         .transpose()
     }
 
-    /// The owner's documents changed after `cursor`, with the owner's latest cursor.
-    /// Reads the index, so the cost follows what changed, not the whole portfolio.
-    pub async fn changed_since(
-        &self,
-        owner: &str,
-        cursor: Cursor,
-    ) -> Result<(Vec<(String, Vec<u8>)>, Cursor), StoreError> {
-        let latest = self.cursor(owner).await?;
-        if latest <= cursor {
-            return Ok((Vec::new(), latest));
+    /// What the owner's devices lack after `cursor`: for each document changed since,
+    /// the stored changes after the cursor (or the compacted snapshot, for a device
+    /// that has nothing yet) and the heads they lead to, with the owner's latest
+    /// cursor. Reads the `(owner, seq)` indexes, so the cost follows what changed.
+    pub async fn catch_up(&self, owner: &str, cursor: Cursor) -> Result<CatchUp, StoreError> {
+        let mut tx = self.database.pool().begin().await?;
+        if self.database.backend() == Backend::Postgres {
+            // The changes and the heads must come from the same moment.
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                .execute(&mut *tx)
+                .await?;
         }
-        let rows = sqlx::query(
-            "SELECT id, snapshot FROM documents WHERE owner_id = $1 AND updated_seq > $2",
-        )
-        .bind(owner)
-        .bind(to_sql(cursor))
-        .fetch_all(self.database.pool())
-        .await?;
-        let docs = rows
-            .into_iter()
-            .map(|row| Ok((row.try_get("id")?, row.try_get("snapshot")?)))
-            .collect::<Result<_, sqlx::Error>>()?;
-        Ok((docs, latest))
+        let latest: Option<i64> =
+            sqlx::query_scalar("SELECT last_seq FROM cursors WHERE user_id = $1")
+                .bind(owner)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let latest = from_sql(latest.unwrap_or(0));
+        let mut docs: Vec<ChangedDoc> = Vec::new();
+        if latest > cursor {
+            let rows = sqlx::query(
+                "SELECT id, heads, snapshot FROM documents WHERE owner_id = $1 AND updated_seq > $2 ORDER BY updated_seq",
+            )
+            .bind(owner)
+            .bind(to_sql(cursor))
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut index = HashMap::new();
+            for row in rows {
+                let id: String = row.try_get("id")?;
+                let heads: Vec<u8> = row.try_get("heads")?;
+                // A device with nothing gets the compacted document instead of history.
+                let changes: Vec<u8> = if cursor == 0 {
+                    row.try_get("snapshot")?
+                } else {
+                    Vec::new()
+                };
+                index.insert(id.clone(), docs.len());
+                docs.push(ChangedDoc { id, changes, heads });
+            }
+            if cursor > 0 {
+                let rows = sqlx::query(
+                    "SELECT doc_id, bytes FROM changes WHERE owner_id = $1 AND seq > $2 ORDER BY seq",
+                )
+                .bind(owner)
+                .bind(to_sql(cursor))
+                .fetch_all(&mut *tx)
+                .await?;
+                for row in rows {
+                    let doc: String = row.try_get("doc_id")?;
+                    let bytes: Vec<u8> = row.try_get("bytes")?;
+                    if let Some(&at) = index.get(&doc) {
+                        docs[at].changes.extend_from_slice(&bytes);
+                    }
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(CatchUp {
+            docs,
+            cursor: latest,
+        })
     }
 
     /// The user's latest sequence number (0 before their first change).
@@ -258,12 +320,14 @@ async fn append(
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
-        "INSERT INTO documents (id, owner_id, snapshot, updated_seq) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, updated_seq = excluded.updated_seq",
+        "INSERT INTO documents (id, owner_id, snapshot, heads, updated_seq) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, heads = excluded.heads, \
+         updated_seq = excluded.updated_seq",
     )
     .bind(&write.doc_id)
     .bind(&write.author)
     .bind(&write.snapshot)
+    .bind(&write.heads)
     .bind(last)
     .execute(&mut **tx)
     .await?;

@@ -201,46 +201,17 @@ impl EntryDoc {
 
     /// Reads the document as it stands now.
     pub fn read(&self) -> Result<Entry, DocumentError> {
-        let doc = &self.doc;
-        let id = string_at(doc, &ROOT, "id")?
-            .ok_or_else(|| DocumentError::NotAnEntry("it has no id".into()))?;
-        let kind_code = string_at(doc, &ROOT, "kind")?
-            .ok_or_else(|| DocumentError::NotAnEntry("it has no activity kind".into()))?;
-        let kind = ActivityKind::from_code(&kind_code).ok_or(DocumentError::UnknownValue {
-            field: "activity kind",
-            value: kind_code,
-        })?;
-        let day_text = string_at(doc, &ROOT, "occurred_on")?.unwrap_or_default();
-        let occurred_on = day_text
-            .parse::<Day>()
-            .map_err(|_| DocumentError::UnknownValue {
-                field: "date",
-                value: day_text,
-            })?;
-        let (reflection_model, reflection) = read_reflection(doc)?;
-        Ok(Entry {
-            id,
-            kind,
-            occurred_on,
-            setting: string_at(doc, &ROOT, "setting")?.unwrap_or_default(),
-            rotation: string_at(doc, &ROOT, "rotation")?.unwrap_or_default(),
-            mode: optional_code(doc, "mode", Mode::from_code)?,
-            role: optional_code(doc, "role", Role::from_code)?,
-            level: optional_code(doc, "level", Level::from_code)?,
-            title: text_at(doc, &ROOT, "title")?,
-            notes: text_at(doc, &ROOT, "notes")?,
-            reflection_model,
-            reflection,
-            capabilities: members(doc, "capabilities")?,
-            tags: members(doc, "tags")?,
-            share: members(doc, "share")?,
-            created_at: int_at(doc, &ROOT, "created_at")?.unwrap_or_default(),
-            updated_at: int_at(doc, &ROOT, "updated_at")?.unwrap_or_default(),
-            deleted: matches!(
-                scalar_at(doc, &ROOT, "deleted")?,
-                Some(ScalarValue::Boolean(true))
-            ),
-        })
+        read_entry(&self.doc)
+    }
+
+    /// Reads a document that arrived by sync without taking it: only an older layout
+    /// is copied, to be migrated; the server checks every change this way.
+    pub fn read_synced(doc: &AutoCommit) -> Result<Entry, DocumentError> {
+        match schema_of(doc)? {
+            SCHEMA_VERSION => read_entry(doc),
+            found if found > SCHEMA_VERSION => Err(DocumentError::TooNew { found }),
+            _ => Self::from_synced(doc.clone())?.read(),
+        }
     }
 
     fn commit(&mut self, now: Now, message: &str) {
@@ -250,6 +221,49 @@ impl EntryDoc {
                 .with_time(now.millis / 1000),
         );
     }
+}
+
+/// Reads an entry from its Automerge document.
+fn read_entry(doc: &AutoCommit) -> Result<Entry, DocumentError> {
+    let id = string_at(doc, &ROOT, "id")?
+        .ok_or_else(|| DocumentError::NotAnEntry("it has no id".into()))?;
+    let kind_code = string_at(doc, &ROOT, "kind")?
+        .ok_or_else(|| DocumentError::NotAnEntry("it has no activity kind".into()))?;
+    let kind = ActivityKind::from_code(&kind_code).ok_or(DocumentError::UnknownValue {
+        field: "activity kind",
+        value: kind_code,
+    })?;
+    let day_text = string_at(doc, &ROOT, "occurred_on")?.unwrap_or_default();
+    let occurred_on = day_text
+        .parse::<Day>()
+        .map_err(|_| DocumentError::UnknownValue {
+            field: "date",
+            value: day_text,
+        })?;
+    let (reflection_model, reflection) = read_reflection(doc)?;
+    Ok(Entry {
+        id,
+        kind,
+        occurred_on,
+        setting: string_at(doc, &ROOT, "setting")?.unwrap_or_default(),
+        rotation: string_at(doc, &ROOT, "rotation")?.unwrap_or_default(),
+        mode: optional_code(doc, "mode", Mode::from_code)?,
+        role: optional_code(doc, "role", Role::from_code)?,
+        level: optional_code(doc, "level", Level::from_code)?,
+        title: text_at(doc, &ROOT, "title")?,
+        notes: text_at(doc, &ROOT, "notes")?,
+        reflection_model,
+        reflection,
+        capabilities: members(doc, "capabilities")?,
+        tags: members(doc, "tags")?,
+        share: members(doc, "share")?,
+        created_at: int_at(doc, &ROOT, "created_at")?.unwrap_or_default(),
+        updated_at: int_at(doc, &ROOT, "updated_at")?.unwrap_or_default(),
+        deleted: matches!(
+            scalar_at(doc, &ROOT, "deleted")?,
+            Some(ScalarValue::Boolean(true))
+        ),
+    })
 }
 
 fn schema_of(doc: &AutoCommit) -> Result<u64, DocumentError> {

@@ -1,10 +1,17 @@
 //! A device's side of the sync conversation.
 //!
 //! The session knows the device's cursor, its outbox (documents with changes the
-//! server has not confirmed as stored) and one Automerge sync state per document for
-//! the current connection. It never touches a document store: when a document is
-//! needed it asks for it with [`Action::SyncDoc`], and the caller loads the document
-//! and hands it to [`ClientSession::sync_doc`].
+//! server has not confirmed as stored), the heads the server is known to hold for
+//! each document, and one Automerge sync state per document for the current
+//! connection. It never touches a document store: when a document is needed it asks
+//! for it with an [`Action`], and the caller loads the document and hands it to the
+//! matching method.
+//!
+//! The common paths take one flight each way: edits go out as `Push` (the changes
+//! after the heads the server last confirmed) and are answered by `Saved`; catch-up
+//! and other devices' edits arrive as `Changes`. Automerge's own sync protocol
+//! (`Sync`) reconciles whatever those paths cannot, such as a push that builds on
+//! changes the server does not have.
 
 use super::{covers, heads_from_wire, SyncError};
 use crate::protocol::{
@@ -12,6 +19,7 @@ use crate::protocol::{
 };
 use automerge::sync::{self, SyncDoc};
 use automerge::AutoCommit;
+use automerge::ChangeHash;
 use std::collections::{BTreeSet, HashMap};
 
 /// Something the caller must do for the session.
@@ -24,6 +32,15 @@ pub enum Action {
     SyncDoc {
         doc: DocId,
         message: Option<Vec<u8>>,
+    },
+    /// Load document `doc` and call [`ClientSession::push_doc`] with it.
+    PushDoc { doc: DocId },
+    /// Load document `doc` (empty if the device has none) and call
+    /// [`ClientSession::apply_changes`] with it, `changes` and `heads`.
+    ApplyChanges {
+        doc: DocId,
+        changes: Vec<u8>,
+        heads: Vec<Vec<u8>>,
     },
     /// The server confirmed `doc` stored up to `heads`; call
     /// [`ClientSession::confirm_saved`] with the document.
@@ -81,6 +98,8 @@ pub struct ClientSession {
     caught_up: bool,
     catching_up: Option<CatchUp>,
     peers: HashMap<DocId, sync::State>,
+    /// Heads the server has confirmed holding, per document (kept across connections).
+    server_heads: HashMap<DocId, Vec<ChangeHash>>,
 }
 
 impl ClientSession {
@@ -93,6 +112,7 @@ impl ClientSession {
             caught_up: false,
             catching_up: None,
             peers: HashMap::new(),
+            server_heads: HashMap::new(),
         }
     }
 
@@ -134,10 +154,11 @@ impl ClientSession {
                 dirty: self.outbox.iter().cloned().collect(),
             }),
         ];
-        actions.extend(self.outbox.iter().map(|doc| Action::SyncDoc {
-            doc: doc.clone(),
-            message: None,
-        }));
+        actions.extend(
+            self.outbox
+                .iter()
+                .map(|doc| Action::PushDoc { doc: doc.clone() }),
+        );
         actions
     }
 
@@ -157,9 +178,8 @@ impl ClientSession {
         }
         // Frames queue behind `Hello`, so there is no need to wait for `Welcome`.
         if self.connection != Connection::Offline {
-            actions.push(Action::SyncDoc {
+            actions.push(Action::PushDoc {
                 doc: doc.to_owned(),
-                message: None,
             });
         }
         actions
@@ -188,6 +208,15 @@ impl ClientSession {
                 message: Some(message),
             }],
             ServerFrame::Saved { doc, heads } => vec![Action::Saved { doc, heads }],
+            ServerFrame::Changes {
+                doc,
+                changes,
+                heads,
+            } => vec![Action::ApplyChanges {
+                doc,
+                changes,
+                heads,
+            }],
             ServerFrame::Rejected { doc, code, reason } => {
                 let mut actions = Vec::new();
                 if self.outbox.remove(&doc) {
@@ -226,6 +255,8 @@ impl ClientSession {
             doc.sync().receive_sync_message(state, message)?;
             let after = doc.get_heads();
             step.changed = after != before;
+            self.server_heads
+                .insert(doc_id.to_owned(), server_heads.clone());
             // The server only ever speaks of heads it has stored, so once they cover
             // ours, nothing of this document is waiting to be sent.
             if covers(&server_heads, &after) && self.outbox.remove(doc_id) {
@@ -249,6 +280,63 @@ impl ClientSession {
         Ok(step)
     }
 
+    /// Sends what the server lacks of `doc_id`: the changes after the heads it last
+    /// confirmed, or the whole document if it has confirmed none.
+    pub fn push_doc(&mut self, doc_id: &str, doc: &mut AutoCommit) -> Vec<Action> {
+        let known = self.server_heads.get(doc_id);
+        if known.is_some_and(|known| covers(known, &doc.get_heads())) {
+            return self.confirmed(doc_id);
+        }
+        let changes = match known {
+            // "After" means something only if every one of the server's heads is here.
+            Some(known)
+                if known
+                    .iter()
+                    .all(|hash| doc.get_change_by_hash(hash).is_some()) =>
+            {
+                doc.save_after(known)
+            }
+            _ => doc.save(),
+        };
+        vec![Action::Send(ClientFrame::Push {
+            doc: doc_id.to_owned(),
+            changes,
+        })]
+    }
+
+    /// Applies stored changes the server sent; `heads` are its heads after them.
+    pub fn apply_changes(
+        &mut self,
+        doc_id: &str,
+        doc: &mut AutoCommit,
+        changes: &[u8],
+        heads: &[Vec<u8>],
+    ) -> Result<DocStep, SyncError> {
+        let before = doc.get_heads();
+        doc.load_incremental(changes)?;
+        let after = doc.get_heads();
+        let heads = heads_from_wire(heads);
+        let mut step = DocStep {
+            changed: after != before,
+            actions: Vec::new(),
+        };
+        let holds_all = covers(&heads, &after);
+        self.server_heads.insert(doc_id.to_owned(), heads);
+        if holds_all {
+            step.actions.extend(self.confirmed(doc_id));
+        }
+        if doc.get_missing_deps(&[]).is_empty() {
+            step.actions.extend(self.settle(doc_id));
+        } else {
+            // Something these build on never arrived: let Automerge's protocol find it.
+            step.actions.push(Action::SyncDoc {
+                doc: doc_id.to_owned(),
+                message: None,
+            });
+        }
+        Ok(step)
+    }
+
     /// Handles `Saved`: clears `doc_id` from the outbox if the stored heads cover the
     /// document as it is now (it may have changed again since it was sent).
     pub fn confirm_saved(
@@ -257,7 +345,19 @@ impl ClientSession {
         doc: &mut AutoCommit,
         heads: &[Vec<u8>],
     ) -> Vec<Action> {
-        if covers(&heads_from_wire(heads), &doc.get_heads()) && self.outbox.remove(doc_id) {
+        let heads = heads_from_wire(heads);
+        let holds_all = covers(&heads, &doc.get_heads());
+        self.server_heads.insert(doc_id.to_owned(), heads);
+        if holds_all {
+            self.confirmed(doc_id)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// The server holds everything of `doc_id` this device has.
+    fn confirmed(&mut self, doc_id: &str) -> Vec<Action> {
+        if self.outbox.remove(doc_id) {
             vec![Action::OutboxChanged]
         } else {
             Vec::new()

@@ -52,27 +52,66 @@ pub fn receive(
             SyncError::Malformed(error.to_string()).to_string(),
         )
     })?;
-    let mut before = doc.clone();
     let mut doc = doc.clone();
+    let before = doc.get_heads();
     let mut state = state.clone();
     doc.sync()
         .receive_sync_message(&mut state, message)
-        .map_err(|error| {
-            Rejection::new(
-                RejectCode::Malformed,
-                SyncError::Unapplicable(error).to_string(),
-            )
-        })?;
-    let new_changes = doc.get_changes(&before.get_heads());
-    if !new_changes.is_empty() {
-        documents::check(doc_id, &doc)
-            .map_err(|error| Rejection::new(RejectCode::Invalid, error.to_string()))?;
-    }
+        .map_err(unapplicable)?;
+    let new_changes = new_changes(doc_id, &mut doc, &before)?;
     Ok(Received {
         doc,
         state,
         new_changes,
     })
+}
+
+/// What became of a `Push`.
+#[derive(Debug)]
+pub enum Pushed {
+    /// The changes apply; store `new_changes`, then keep `doc`.
+    Accepted {
+        /// The document with the changes applied.
+        doc: AutoCommit,
+        /// Changes the server did not have, in causal order (may be empty).
+        new_changes: Vec<Change>,
+    },
+    /// The changes build on some the server lacks: reconcile with `Sync` instead.
+    NeedsSync,
+}
+
+/// Applies pushed Automerge bytes (a saved document or changes) to a copy of `doc`
+/// and checks the result. `doc` is not modified.
+pub fn push(doc_id: &str, doc: &AutoCommit, changes: &[u8]) -> Result<Pushed, Rejection> {
+    let mut doc = doc.clone();
+    let before = doc.get_heads();
+    doc.load_incremental(changes).map_err(unapplicable)?;
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return Ok(Pushed::NeedsSync);
+    }
+    let new_changes = new_changes(doc_id, &mut doc, &before)?;
+    Ok(Pushed::Accepted { doc, new_changes })
+}
+
+/// The changes `doc` gained since `before`, after checking the document they make.
+fn new_changes(
+    doc_id: &str,
+    doc: &mut AutoCommit,
+    before: &[automerge::ChangeHash],
+) -> Result<Vec<Change>, Rejection> {
+    if doc.get_heads() == before {
+        return Ok(Vec::new());
+    }
+    documents::check(doc_id, doc)
+        .map_err(|error| Rejection::new(RejectCode::Invalid, error.to_string()))?;
+    Ok(doc.get_changes(before))
+}
+
+fn unapplicable(error: automerge::AutomergeError) -> Rejection {
+    Rejection::new(
+        RejectCode::Malformed,
+        SyncError::Unapplicable(error).to_string(),
+    )
 }
 
 /// The next message for the device about `doc`, if there is anything to say.
