@@ -21,6 +21,7 @@ use shared::profile::{Profile, ProfileDoc, Rotation};
 use shared::vocabulary::ActivityKind;
 use shared::workload::{Portfolio, WorkloadEntry, WorkloadError};
 use shared::ActorId;
+use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The demo trainee's email address.
@@ -87,6 +88,8 @@ pub enum Outcome {
         supervisor: User,
         /// Entries stored.
         entries: usize,
+        /// Rotations the entries fall in.
+        rotations: usize,
         /// Supervisor comments among them.
         comments: usize,
     },
@@ -140,10 +143,12 @@ pub async fn main(config: &Config, options: &DemoOptions) -> Result<(), DemoErro
     database.close().await;
     match outcome? {
         Outcome::Created {
-            entries, comments, ..
+            entries,
+            rotations,
+            comments,
+            ..
         } => println!(
-            "Done: {entries} entries across {} rotations, {comments} with a comment from {SUPERVISOR_NAME}, and a profile.",
-            POSTS.len()
+            "Done: {entries} entries across {rotations} rotations, {comments} with a comment from {SUPERVISOR_NAME}, and a profile."
         ),
         Outcome::AlreadyThere { documents } => println!(
             "The demo is already set up ({documents} documents for {TRAINEE_EMAIL}); nothing was changed."
@@ -174,14 +179,15 @@ pub async fn run(database: &Database, options: &DemoOptions) -> Result<Outcome, 
     let actor = ActorId::random();
     let count = usize::try_from(options.entries).unwrap_or(usize::MAX);
     println!("Creating {count} entries…");
-    let (writes, comments) = portfolio(&trainee, &supervisor, count, today, &actor)?;
-    let profile = profile_write(&trainee, today, &actor)?;
-    store(database, writes.into_iter().chain([profile]).collect()).await?;
+    let (mut writes, tally) = portfolio(&trainee, &supervisor, count, today, &actor)?;
+    writes.push(profile_write(&trainee, today, &actor)?);
+    store(database, writes).await?;
     Ok(Outcome::Created {
         trainee,
         supervisor,
         entries: count,
-        comments,
+        rotations: tally.rotations.len(),
+        comments: tally.comments,
     })
 }
 
@@ -229,60 +235,80 @@ fn now_millis() -> Result<i64, DemoError> {
     i64::try_from(since_epoch.as_millis()).map_err(|_| DemoError::Clock)
 }
 
-/// The trainee's entries as writes, and how many carry a comment.
+/// What went into a portfolio.
+#[derive(Default)]
+struct Tally {
+    /// The posts its entries were logged in.
+    rotations: BTreeSet<&'static str>,
+    /// How many entries carry a comment.
+    comments: usize,
+}
+
+/// The trainee's entries as writes, with what went into them.
 fn portfolio(
     trainee: &User,
     supervisor: &User,
     count: usize,
     today: Day,
     actor: &ActorId,
-) -> Result<(Vec<DocWrite>, usize), DemoError> {
-    let mut comments = 0;
-    let writes = Portfolio::generate(count, today)
+) -> Result<(Vec<DocWrite>, Tally), DemoError> {
+    let mut tally = Tally::default();
+    let mut writes = Vec::with_capacity(count + 1);
+    for (index, generated) in Portfolio::generate(count, today)
         .entries
         .into_iter()
         .enumerate()
-        .map(|(index, generated)| {
-            let (id, logged_at, mut doc) = entry_doc(index, generated, today, actor)?;
-            // About one entry in five has a comment from the supervisor, two days later.
-            if index % 5 == 2 {
-                let comment = Comment {
-                    author: &supervisor.id,
-                    body: COMMENTS[index % COMMENTS.len()],
-                    created_at: logged_at + 2 * DAY_MILLIS,
-                };
-                add_comment(doc.automerge_mut(), &comment)?;
-                comments += 1;
-            }
-            Ok(write(id, &trainee.id, doc.automerge_mut()))
-        })
-        .collect::<Result<_, DemoError>>()?;
-    Ok((writes, comments))
+    {
+        let mut entry = demo_entry(index, generated, today, actor)?;
+        tally.rotations.insert(entry.post.post);
+        // About one entry in five has a comment from the supervisor, two days later.
+        if index % 5 == 2 {
+            let comment = Comment {
+                author: &supervisor.id,
+                body: COMMENTS[index % COMMENTS.len()],
+                created_at: entry.logged_at + 2 * DAY_MILLIS,
+            };
+            add_comment(entry.doc.automerge_mut(), &comment)?;
+            tally.comments += 1;
+        }
+        writes.push(write(entry.id, &trainee.id, entry.doc.automerge_mut()));
+    }
+    Ok((writes, tally))
+}
+
+/// One demo entry and what the portfolio needs to know about it.
+struct DemoEntry {
+    id: String,
+    /// When it was logged, in milliseconds since 1970.
+    logged_at: i64,
+    /// The rotation it was logged in.
+    post: &'static Post,
+    doc: EntryDoc,
 }
 
 /// One generated entry as a document: within the past two years, in its rotation,
 /// with a readable title and reflection, logged the evening of the day it happened.
-/// Returns its id, when it was logged (ms) and the document.
-fn entry_doc(
+fn demo_entry(
     index: usize,
     mut entry: WorkloadEntry,
     today: Day,
     actor: &ActorId,
-) -> Result<(String, i64, EntryDoc), DemoError> {
+) -> Result<DemoEntry, DemoError> {
     let days_ago = today.days_since(entry.occurred_on) * SPAN_DAYS / WORKLOAD_SPAN_DAYS;
     entry.occurred_on = today.plus_days(-days_ago);
     entry.id = uuid::Uuid::new_v4().to_string();
     let text = &TEXTS[kind_index(entry.kind)];
     entry.title = text.titles[index % text.titles.len()].to_owned();
     entry.reflection = text.what.to_owned();
+    let minutes = i64::try_from(index % 180).unwrap_or(0);
     let now = Now {
-        millis: day_millis(entry.occurred_on) + 17 * 3_600_000 + (index as i64 % 180) * 60_000,
+        millis: day_millis(entry.occurred_on) + 17 * 3_600_000 + minutes * 60_000,
         today: entry.occurred_on,
     };
     let mut doc = entry.to_document(now, actor.clone())?;
-    let rotation = post_on(-days_ago);
+    let post = post_on(-days_ago);
     doc.apply(
-        &EntryEdit::Rotation(format!("{}, {}", rotation.post, rotation.place)),
+        &EntryEdit::Rotation(format!("{}, {}", post.post, post.place)),
         now,
     )?;
     for (section, text) in [("so_what", text.so_what), ("now_what", text.now_what)] {
@@ -294,7 +320,12 @@ fn entry_doc(
             now,
         )?;
     }
-    Ok((entry.id, now.millis, doc))
+    Ok(DemoEntry {
+        id: entry.id,
+        logged_at: now.millis,
+        post,
+        doc,
+    })
 }
 
 /// The post the trainee was in `offset` days from today (0 or less).
@@ -376,6 +407,7 @@ fn write(doc_id: String, author: &str, doc: &mut AutoCommit) -> DocWrite {
         doc_id,
         author: author.to_owned(),
         snapshot: doc.save(),
+        heads: doc.get_heads().iter().flat_map(|hash| hash.0).collect(),
         changes,
     }
 }

@@ -36,6 +36,7 @@ async fn the_demo_creates_two_accounts_and_a_portfolio_once() {
         trainee,
         supervisor,
         entries,
+        rotations: rotation_count,
         comments,
     } = outcome
     else {
@@ -92,6 +93,7 @@ async fn the_demo_creates_two_accounts_and_a_portfolio_once() {
         (3..=4).contains(&rotations.len()),
         "entries spread across rotations: {rotations:?}"
     );
+    assert_eq!(rotation_count, rotations.len());
 
     let again = demo::run(&database, &options).await.expect("runs again");
     assert_eq!(
@@ -137,7 +139,7 @@ fn comments_in(doc: &shared::automerge::AutoCommit, author: &str) -> usize {
     doc.map_range(&comments, ..)
         .filter(|item| {
             let by: Option<String> = doc
-                .get(&item.id(), "author")
+                .get(item.id(), "author")
                 .ok()
                 .flatten()
                 .and_then(|(value, _)| value.into_string().ok());
