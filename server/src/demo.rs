@@ -10,7 +10,7 @@
 
 use crate::auth::{self, AuthError, User};
 use crate::db::{Database, DatabaseError};
-use crate::sync::{DocWrite, NewChange, Store};
+use crate::sync::{DocWrite, Store};
 use crate::Config;
 use futures_util::{StreamExt, TryStreamExt};
 use shared::automerge::transaction::{CommitOptions, Transactable};
@@ -392,23 +392,22 @@ fn profile_write(trainee: &User, today: Day, actor: &ActorId) -> Result<DocWrite
     ))
 }
 
-/// The store's write of a whole document: its snapshot and every change in it.
+/// The store's write of a whole document: its snapshot, which is also what the
+/// change log keeps of it.
 fn write(doc_id: String, author: &str, doc: &mut AutoCommit) -> DocWrite {
-    let changes = doc
-        .get_changes(&[])
-        .into_iter()
-        .map(|mut change| NewChange {
-            hash: change.hash().0.to_vec(),
-            actor: change.actor_id().to_hex_string(),
-            bytes: change.bytes().into_owned(),
-        })
+    let actors: BTreeSet<String> = doc
+        .get_changes_meta(&[])
+        .iter()
+        .map(|change| change.actor.to_hex_string())
         .collect();
+    let snapshot = doc.save();
     DocWrite {
         doc_id,
         author: author.to_owned(),
-        snapshot: doc.save(),
         heads: doc.get_heads().iter().flat_map(|hash| hash.0).collect(),
-        changes,
+        actors: actors.into_iter().collect(),
+        bytes: snapshot.clone(),
+        snapshot,
     }
 }
 

@@ -105,11 +105,8 @@ impl Server {
             ClientFrame::Push { doc, changes } => {
                 let current = self.docs.get(&doc).cloned().unwrap_or_default();
                 match server::push(&doc, &current, &changes) {
-                    Ok(server::Pushed::Accepted {
-                        doc: updated,
-                        new_changes,
-                    }) if !new_changes.is_empty() => {
-                        out.extend(self.store(device, &doc, updated, new_changes));
+                    Ok(server::Pushed::Accepted { doc: updated, new }) if !new.is_empty() => {
+                        out.extend(self.store(device, &doc, updated, new.bytes));
                     }
                     Ok(server::Pushed::Accepted { .. }) => {
                         let heads = self
@@ -145,13 +142,8 @@ impl Server {
                 match server::receive(&doc, &current, &state, &message) {
                     Ok(received) => {
                         *self.state(device, &doc) = received.state;
-                        if !received.new_changes.is_empty() {
-                            out.extend(self.store(
-                                device,
-                                &doc,
-                                received.doc,
-                                received.new_changes,
-                            ));
+                        if !received.new.is_empty() {
+                            out.extend(self.store(device, &doc, received.doc, received.new.bytes));
                         }
                         out.extend(self.offer(device, &doc));
                     }
@@ -175,12 +167,8 @@ impl Server {
         device: usize,
         doc: &str,
         updated: AutoCommit,
-        new_changes: Vec<automerge::Change>,
+        bytes: Vec<u8>,
     ) -> Vec<(usize, ServerFrame)> {
-        let mut bytes = Vec::new();
-        for mut change in new_changes {
-            bytes.extend_from_slice(&change.bytes());
-        }
         self.docs.insert(doc.to_owned(), updated);
         self.log.push((doc.to_owned(), bytes.clone()));
         let heads = self

@@ -5,12 +5,12 @@
 //! A bad frame or document is answered with a specific error and the connection
 //! carries on with the device's other documents.
 
-use super::store::{CommitError, DocWrite, NewChange, Store};
+use super::store::{CommitError, DocWrite, Store};
 use super::{Notice, SyncHub};
 use crate::auth::{self, AuthError, User};
 use crate::http::AppState;
 use automerge::sync;
-use automerge::AutoCommit;
+use automerge::{ActorId, AutoCommit};
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use futures_util::future::join_all;
 use futures_util::{FutureExt, SinkExt, StreamExt};
@@ -36,7 +36,13 @@ const MAX_GROUP: usize = 512;
 struct Replica {
     doc: AutoCommit,
     state: sync::State,
+    /// The document's stored bytes, which new changes are appended to.
+    snapshot: Vec<u8>,
 }
+
+/// Snapshots grow by appending new changes until they pass this size, and are then
+/// compacted (saved anew), so most writes cost no re-encoding of the document.
+const COMPACT_AFTER_BYTES: usize = 32 * 1024;
 
 /// Changes accepted from the device, waiting for the group's commit.
 struct Pending {
@@ -61,12 +67,14 @@ struct Connection {
     pending: Vec<Pending>,
     out: Vec<ServerFrame>,
     ending: Option<Ending>,
+    /// Made at sign-in, before catch-up, so no change falls between the two.
+    subscribed: Option<broadcast::Receiver<Notice>>,
 }
 
 /// Serves one device until it goes away or the server shuts down.
 pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePermit) {
     let hub: Arc<SyncHub> = state.sync_hub();
-    let mut notices = hub.notices.subscribe();
+    let mut notices: Option<broadcast::Receiver<Notice>> = None;
     let mut shutdown = hub.shutdown.clone();
     let (mut sink, mut stream) = socket.split();
     let mut connection = Connection {
@@ -77,6 +85,7 @@ pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePerm
         pending: Vec::new(),
         out: Vec::new(),
         ending: None,
+        subscribed: None,
     };
     loop {
         tokio::select! {
@@ -95,6 +104,9 @@ pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePerm
                         }
                     }
                     connection.handle_group(group).await;
+                    if let Some(subscribed) = connection.subscribed.take() {
+                        notices = Some(subscribed);
+                    }
                 }
                 Some(Err(error)) => {
                     tracing::debug!(%error, "sync connection failed");
@@ -102,7 +114,7 @@ pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePerm
                 }
                 None => break,
             },
-            notice = notices.recv() => match notice {
+            notice = next_notice(&mut notices) => match notice {
                 Ok(notice) => connection.on_notice(&notice),
                 Err(broadcast::error::RecvError::Lagged(missed)) => {
                     // Its device catches up by cursor when it reconnects.
@@ -123,6 +135,16 @@ pub async fn run(socket: WebSocket, state: AppState, _permit: OwnedSemaphorePerm
             let _ = sink.send(Message::Close(Some(frame))).await;
             break;
         }
+    }
+}
+
+/// The next notice, once the connection is signed in and subscribed.
+async fn next_notice(
+    notices: &mut Option<broadcast::Receiver<Notice>>,
+) -> Result<Notice, broadcast::error::RecvError> {
+    match notices {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -233,6 +255,7 @@ impl Connection {
                         user: user.id.clone(),
                         cursor,
                     });
+                    self.subscribed = Some(self.state.sync_hub().subscribe(&user.id));
                     self.user = Some(user);
                 }
                 Err(error) => self.unavailable(&error),
@@ -315,14 +338,16 @@ impl Connection {
             }
             Ok(stored) => {
                 match stored
+                    .as_ref()
                     .map(|stored| AutoCommit::load(&stored.snapshot))
                     .transpose()
                 {
                     Ok(doc) => {
-                        let doc = doc.unwrap_or_default();
+                        let snapshot = stored.map(|stored| stored.snapshot).unwrap_or_default();
                         let replica = Replica {
-                            doc,
+                            doc: doc.unwrap_or_default(),
                             state: sync::State::new(),
+                            snapshot,
                         };
                         self.replicas.insert(id.clone(), replica);
                         Some(id)
@@ -353,10 +378,7 @@ impl Connection {
                 replica.state = sync::State::new();
                 self.offer(&id);
             }
-            Ok(server::Pushed::Accepted {
-                mut doc,
-                new_changes,
-            }) if new_changes.is_empty() => {
+            Ok(server::Pushed::Accepted { mut doc, new }) if new.is_empty() => {
                 // Nothing new: already stored, so confirm it.
                 let heads = doc.get_heads();
                 self.out.push(ServerFrame::Saved {
@@ -364,8 +386,8 @@ impl Connection {
                     heads: heads_to_wire(&heads),
                 });
             }
-            Ok(server::Pushed::Accepted { doc, new_changes }) => {
-                self.accept(user, id, wire, doc, None, new_changes)
+            Ok(server::Pushed::Accepted { doc, new }) => {
+                self.accept(user, id, wire, doc, None, new)
             }
         }
     }
@@ -379,7 +401,7 @@ impl Connection {
         };
         match server::receive(&wire, &replica.doc, &replica.state, message) {
             Err(rejection) => self.reject(wire, rejection.code, rejection.reason),
-            Ok(received) if received.new_changes.is_empty() => {
+            Ok(received) if received.new.is_empty() => {
                 replica.state = received.state;
                 self.offer(&id);
             }
@@ -389,7 +411,7 @@ impl Connection {
                 wire,
                 received.doc,
                 Some(received.state),
-                received.new_changes,
+                received.new,
             ),
         }
     }
@@ -402,9 +424,19 @@ impl Connection {
         wire: String,
         mut doc: AutoCommit,
         state: Option<sync::State>,
-        mut new_changes: Vec<automerge::Change>,
+        new: server::NewChanges,
     ) {
-        let snapshot = doc.save();
+        let previous = self
+            .replicas
+            .get(&id)
+            .map(|replica| replica.snapshot.as_slice())
+            .unwrap_or_default();
+        let snapshot = if previous.len() + new.bytes.len() <= COMPACT_AFTER_BYTES {
+            // Loading concatenated Automerge chunks gives the same document.
+            [previous, new.bytes.as_slice()].concat()
+        } else {
+            doc.save()
+        };
         if snapshot.len() > MAX_DOCUMENT_BYTES {
             return self.reject(
                 wire,
@@ -415,21 +447,14 @@ impl Connection {
                 ),
             );
         }
-        let changes = new_changes
-            .iter_mut()
-            .map(|change| NewChange {
-                hash: change.hash().0.to_vec(),
-                actor: change.actor_id().to_hex_string(),
-                bytes: change.bytes().into_owned(),
-            })
-            .collect();
         let heads = doc.get_heads();
         let write = DocWrite {
             doc_id: id.clone(),
             author: user.id.clone(),
             snapshot,
             heads: heads.iter().flat_map(|hash| hash.0).collect(),
-            changes,
+            actors: new.actors.iter().map(ActorId::to_hex_string).collect(),
+            bytes: new.bytes,
         };
         self.pending.push(Pending {
             doc: id,
@@ -456,27 +481,26 @@ impl Connection {
             .into_iter()
             .map(|p| ((p.doc, p.accepted, p.state), p.write))
             .unzip();
-        // What the other devices will need, taken before the writes go to the store.
-        let new_bytes: Vec<Vec<u8>> = writes
+        // What the replicas and other devices need, kept before the writes go.
+        let kept: Vec<(Vec<u8>, Vec<u8>)> = writes
             .iter()
-            .map(|write| {
-                write
-                    .changes
-                    .iter()
-                    .flat_map(|c| c.bytes.iter().copied())
-                    .collect()
-            })
+            .map(|write| (write.bytes.clone(), write.snapshot.clone()))
             .collect();
         let results = join_all(writes.into_iter().map(|write| store.commit(write))).await;
-        for (((id, mut doc, state), changes), result) in
-            accepted.into_iter().zip(new_bytes).zip(results)
+        for (((id, mut doc, state), (changes, snapshot)), result) in
+            accepted.into_iter().zip(kept).zip(results)
         {
             match result {
                 Ok(_) => {
                     let heads = heads_to_wire(&doc.get_heads());
                     let via_sync = state.is_some();
                     let state = state.unwrap_or_default();
-                    self.replicas.insert(id.clone(), Replica { doc, state });
+                    let replica = Replica {
+                        doc,
+                        state,
+                        snapshot,
+                    };
+                    self.replicas.insert(id.clone(), replica);
                     self.out.push(ServerFrame::Saved {
                         doc: wire_id(&id).to_owned(),
                         heads: heads.clone(),
@@ -492,8 +516,7 @@ impl Connection {
                             changes: Arc::new(changes),
                             heads: Arc::new(heads),
                         };
-                        // Nobody listening is fine: no other device is connected.
-                        let _ = self.state.sync_hub().notices.send(notice);
+                        self.state.sync_hub().publish(notice);
                     }
                 }
                 Err(CommitError::Forbidden(reason)) => {

@@ -6,8 +6,8 @@
 mod connection;
 mod store;
 
+pub use store::DocWrite;
 pub use store::Store;
-pub use store::{DocWrite, NewChange};
 
 use crate::http::{ApiError, AppState};
 use axum::extract::ws::WebSocketUpgrade;
@@ -16,8 +16,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use shared::protocol::MAX_FRAME_BYTES;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{broadcast, watch, Semaphore};
 
 /// Frames between [`MAX_FRAME_BYTES`] and this are answered with a `TooLarge` error
@@ -45,7 +46,9 @@ pub struct Notice {
 /// What every sync connection shares.
 pub struct SyncHub {
     store: Store,
-    notices: broadcast::Sender<Notice>,
+    /// One channel per user with a device connected: a change reaches only the
+    /// connections that may read it, not every connection on the server.
+    notices: Mutex<HashMap<Arc<str>, broadcast::Sender<Notice>>>,
     connections: Arc<Semaphore>,
     shutdown: watch::Receiver<bool>,
     next_connection: AtomicU64,
@@ -57,7 +60,7 @@ impl SyncHub {
     pub fn new(store: Store, max_connections: usize, shutdown: watch::Receiver<bool>) -> Self {
         Self {
             store,
-            notices: broadcast::channel(NOTICE_BUFFER).0,
+            notices: Mutex::new(HashMap::new()),
             connections: Arc::new(Semaphore::new(max_connections)),
             shutdown,
             next_connection: AtomicU64::new(1),
@@ -66,6 +69,26 @@ impl SyncHub {
 
     fn connection_id(&self) -> u64 {
         self.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Notices of changes to `user`'s documents.
+    fn subscribe(&self, user: &str) -> broadcast::Receiver<Notice> {
+        let mut channels = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+        // Users whose devices have all gone leave nothing behind.
+        channels.retain(|_, sender| sender.receiver_count() > 0);
+        channels
+            .entry(user.into())
+            .or_insert_with(|| broadcast::channel(NOTICE_BUFFER).0)
+            .subscribe()
+    }
+
+    /// Tells `notice.owner`'s connected devices about a stored change.
+    fn publish(&self, notice: Notice) {
+        let channels = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sender) = channels.get(&notice.owner) {
+            // No receiver left is fine: the device catches up when it reconnects.
+            let _ = sender.send(notice);
+        }
     }
 }
 

@@ -68,17 +68,6 @@ pub struct CatchUp {
     pub cursor: Cursor,
 }
 
-/// One Automerge change to append.
-#[derive(Debug)]
-pub struct NewChange {
-    /// The change's hash.
-    pub hash: Vec<u8>,
-    /// Its actor, in hex.
-    pub actor: String,
-    /// The change itself.
-    pub bytes: Vec<u8>,
-}
-
 /// New changes to one document by one user, with the document as it is after them.
 #[derive(Debug)]
 pub struct DocWrite {
@@ -86,12 +75,15 @@ pub struct DocWrite {
     pub doc_id: String,
     /// The user who sent the changes.
     pub author: String,
-    /// The whole document after the changes.
+    /// The whole document after the changes (compacted, or the previous snapshot with
+    /// the new bytes appended).
     pub snapshot: Vec<u8>,
     /// The document's heads after the changes, concatenated.
     pub heads: Vec<u8>,
-    /// The changes, in causal order.
-    pub changes: Vec<NewChange>,
+    /// The actors of the new changes, in hex.
+    pub actors: Vec<String>,
+    /// Automerge bytes holding the new changes, appended to the change log.
+    pub bytes: Vec<u8>,
 }
 
 struct Job {
@@ -171,7 +163,7 @@ impl Store {
             }
             if cursor > 0 {
                 let rows = sqlx::query(
-                    "SELECT doc_id, bytes FROM changes WHERE owner_id = $1 AND seq > $2 ORDER BY seq",
+                    "SELECT doc_id, bytes FROM change_log WHERE owner_id = $1 AND seq > $2 ORDER BY seq",
                 )
                 .bind(owner)
                 .bind(to_sql(cursor))
@@ -224,15 +216,19 @@ fn from_sql(seq: i64) -> Cursor {
 }
 
 async fn write_batches(database: Database, mut jobs: mpsc::Receiver<Job>) {
+    // Actor bindings never change, so the writer remembers those it has seen.
+    let mut actors = HashMap::new();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match commit_batch(&database, &batch).await {
+        match commit_batch(&database, &mut actors, &batch).await {
             Ok(results) => {
                 for (job, result) in batch.drain(..).zip(results) {
                     let _ = job.done.send(result);
                 }
             }
             Err(error) => {
+                // Bindings made in the rolled-back transaction are not stored.
+                actors.clear();
                 tracing::error!(%error, writes = batch.len(), "could not store synced changes");
                 for job in batch.drain(..) {
                     let _ = job
@@ -248,101 +244,99 @@ async fn write_batches(database: Database, mut jobs: mpsc::Receiver<Job>) {
 /// stop the others.
 async fn commit_batch(
     database: &Database,
+    actors: &mut HashMap<String, String>,
     batch: &[Job],
 ) -> Result<Vec<Result<Cursor, CommitError>>, sqlx::Error> {
     let mut tx = database.pool().begin().await?;
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
-        results.push(match refusal(&mut tx, &job.write).await? {
+        results.push(match bind_actors(&mut tx, actors, &job.write).await? {
             Some(reason) => Err(CommitError::Forbidden(reason)),
-            None => Ok(append(&mut tx, &job.write).await?),
+            None => append(&mut tx, &job.write).await?,
         });
     }
     tx.commit().await?;
     Ok(results)
 }
 
-/// Why `write` may not be stored, if it may not: the document is someone else's, or
-/// one of its actors belongs to someone else.
-async fn refusal(
+/// Binds new actors to the author; says why not if one belongs to someone else.
+/// Bindings never change, so those already seen are answered from memory.
+async fn bind_actors(
     tx: &mut Transaction<'static, Any>,
+    known: &mut HashMap<String, String>,
     write: &DocWrite,
 ) -> Result<Option<String>, sqlx::Error> {
-    let owner: Option<String> = sqlx::query_scalar("SELECT owner_id FROM documents WHERE id = $1")
-        .bind(&write.doc_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if owner.is_some_and(|owner| owner != write.author) {
-        return Ok(Some("This entry belongs to someone else.".into()));
-    }
-    for change in &write.changes {
-        let bound: Option<String> =
-            sqlx::query_scalar("SELECT user_id FROM actors WHERE actor = $1")
-                .bind(&change.actor)
-                .fetch_optional(&mut **tx)
-                .await?;
-        match bound {
-            Some(user) if user != write.author => {
-                return Ok(Some(
-                    "These changes were made on another person's device and cannot be saved under your name.".into(),
-                ))
-            }
-            Some(_) => {}
+    for actor in &write.actors {
+        let cached = known.get(actor).cloned();
+        let owner = match cached {
+            Some(owner) => owner,
             None => {
-                sqlx::query("INSERT INTO actors (actor, user_id) VALUES ($1, $2)")
-                    .bind(&change.actor)
-                    .bind(&write.author)
-                    .execute(&mut **tx)
-                    .await?;
+                let bound: Option<String> =
+                    sqlx::query_scalar("SELECT user_id FROM actors WHERE actor = $1")
+                        .bind(actor)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                match bound {
+                    Some(owner) => owner,
+                    None => {
+                        sqlx::query("INSERT INTO actors (actor, user_id) VALUES ($1, $2)")
+                            .bind(actor)
+                            .bind(&write.author)
+                            .execute(&mut **tx)
+                            .await?;
+                        write.author.clone()
+                    }
+                }
             }
+        };
+        if owner != write.author {
+            return Ok(Some(
+                "These changes were made on another person's device and cannot be saved under your name.".into(),
+            ));
         }
+        // If the batch then rolls back, the binding is remembered without being
+        // stored; the device's retry stores it again under the same author.
+        known.insert(actor.clone(), owner);
     }
     Ok(None)
 }
 
-/// Numbers the changes in the owner's sequence, appends them and replaces the snapshot.
+/// Numbers the write in the owner's sequence, stores the document (only if the
+/// author owns it or it is new) and appends the bytes to the change log.
 async fn append(
     tx: &mut Transaction<'static, Any>,
     write: &DocWrite,
-) -> Result<Cursor, sqlx::Error> {
-    let count = i64::try_from(write.changes.len()).unwrap_or(i64::MAX);
-    sqlx::query(
-        "INSERT INTO cursors (user_id, last_seq) VALUES ($1, 0) ON CONFLICT (user_id) DO NOTHING",
+) -> Result<Result<Cursor, CommitError>, sqlx::Error> {
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO cursors (user_id, last_seq) VALUES ($1, 1) \
+         ON CONFLICT (user_id) DO UPDATE SET last_seq = cursors.last_seq + 1 RETURNING last_seq",
     )
-    .bind(&write.author)
-    .execute(&mut **tx)
-    .await?;
-    let last: i64 = sqlx::query_scalar(
-        "UPDATE cursors SET last_seq = last_seq + $1 WHERE user_id = $2 RETURNING last_seq",
-    )
-    .bind(count)
     .bind(&write.author)
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query(
+    let stored = sqlx::query(
         "INSERT INTO documents (id, owner_id, snapshot, heads, updated_seq) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, heads = excluded.heads, \
-         updated_seq = excluded.updated_seq",
+         updated_seq = excluded.updated_seq WHERE documents.owner_id = excluded.owner_id",
     )
     .bind(&write.doc_id)
     .bind(&write.author)
     .bind(&write.snapshot)
     .bind(&write.heads)
-    .bind(last)
+    .bind(seq)
     .execute(&mut **tx)
     .await?;
-    for (seq, change) in (last - count + 1..).zip(&write.changes) {
-        sqlx::query(
-            "INSERT INTO changes (owner_id, seq, doc_id, hash, actor, bytes) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
+    if stored.rows_affected() == 0 {
+        return Ok(Err(CommitError::Forbidden(
+            "This entry belongs to someone else.".into(),
+        )));
+    }
+    sqlx::query("INSERT INTO change_log (owner_id, seq, doc_id, bytes) VALUES ($1, $2, $3, $4)")
         .bind(&write.author)
         .bind(seq)
         .bind(&write.doc_id)
-        .bind(&change.hash)
-        .bind(&change.actor)
-        .bind(&change.bytes)
+        .bind(&write.bytes)
         .execute(&mut **tx)
         .await?;
-    }
-    Ok(from_sql(last))
+    Ok(Ok(from_sql(seq)))
 }

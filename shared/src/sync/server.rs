@@ -5,7 +5,8 @@ use super::SyncError;
 use crate::documents;
 use crate::protocol::RejectCode;
 use automerge::sync::{self, SyncDoc};
-use automerge::{AutoCommit, Change};
+use automerge::{ActorId, AutoCommit};
+use std::collections::BTreeSet;
 
 /// Why an incoming message was refused; nothing of it was kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +35,27 @@ pub struct Received {
     pub doc: AutoCommit,
     /// The sync state after the message.
     pub state: sync::State,
-    /// Changes this message added, in causal order; empty when it only carried heads.
-    pub new_changes: Vec<Change>,
+    /// Changes this message added; empty when it only carried heads.
+    pub new: NewChanges,
+}
+
+/// Changes a document gained from one message or push, as the server stores them.
+#[derive(Debug, Default)]
+pub struct NewChanges {
+    /// How many Automerge changes are new.
+    pub count: usize,
+    /// The actors who made them, each once.
+    pub actors: BTreeSet<ActorId>,
+    /// Automerge bytes holding them, ready for `load_incremental` (they may also
+    /// hold changes the server already had, which loading skips).
+    pub bytes: Vec<u8>,
+}
+
+impl NewChanges {
+    /// Whether nothing was new.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
 }
 
 /// Applies `message` for document `doc_id` to a copy of `doc` and `state`, and checks
@@ -58,23 +78,27 @@ pub fn receive(
     doc.sync()
         .receive_sync_message(&mut state, message)
         .map_err(unapplicable)?;
-    let new_changes = new_changes(doc_id, &mut doc, &before)?;
-    Ok(Received {
-        doc,
-        state,
-        new_changes,
-    })
+    let mut new = new_changes(doc_id, &mut doc, &before)?;
+    if !new.is_empty() {
+        // A sync message's changes are scattered through it; collect them as bytes.
+        new.bytes = doc
+            .get_changes(&before)
+            .iter_mut()
+            .flat_map(|change| change.bytes().into_owned())
+            .collect();
+    }
+    Ok(Received { doc, state, new })
 }
 
 /// What became of a `Push`.
 #[derive(Debug)]
 pub enum Pushed {
-    /// The changes apply; store `new_changes`, then keep `doc`.
+    /// The changes apply; store `new`, then keep `doc`.
     Accepted {
         /// The document with the changes applied.
         doc: AutoCommit,
-        /// Changes the server did not have, in causal order (may be empty).
-        new_changes: Vec<Change>,
+        /// Changes the server did not have (may be none).
+        new: NewChanges,
     },
     /// The changes build on some the server lacks: reconcile with `Sync` instead.
     NeedsSync,
@@ -89,22 +113,35 @@ pub fn push(doc_id: &str, doc: &AutoCommit, changes: &[u8]) -> Result<Pushed, Re
     if !doc.get_missing_deps(&[]).is_empty() {
         return Ok(Pushed::NeedsSync);
     }
-    let new_changes = new_changes(doc_id, &mut doc, &before)?;
-    Ok(Pushed::Accepted { doc, new_changes })
+    let mut new = new_changes(doc_id, &mut doc, &before)?;
+    if !new.is_empty() {
+        new.bytes = changes.to_vec();
+    }
+    Ok(Pushed::Accepted { doc, new })
 }
 
 /// The changes `doc` gained since `before`, after checking the document they make.
+/// Reads the metadata of the new changes only: re-encoding whole changes costs more
+/// than everything else the server does with a push.
 fn new_changes(
     doc_id: &str,
     doc: &mut AutoCommit,
     before: &[automerge::ChangeHash],
-) -> Result<Vec<Change>, Rejection> {
+) -> Result<NewChanges, Rejection> {
     if doc.get_heads() == before {
-        return Ok(Vec::new());
+        return Ok(NewChanges::default());
     }
     documents::check(doc_id, doc)
         .map_err(|error| Rejection::new(RejectCode::Invalid, error.to_string()))?;
-    Ok(doc.get_changes(before))
+    let meta = doc.get_changes_meta(before);
+    Ok(NewChanges {
+        count: meta.len(),
+        actors: meta
+            .iter()
+            .map(|change| change.actor.clone().into_owned())
+            .collect(),
+        bytes: Vec::new(),
+    })
 }
 
 fn unapplicable(error: automerge::AutomergeError) -> Rejection {
