@@ -392,13 +392,13 @@ fn profile_write(trainee: &User, today: Day, actor: &ActorId) -> Result<DocWrite
     ))
 }
 
-/// The store's write of a whole document: its snapshot, which is also what the
-/// change log keeps of it.
+/// The store's write of a whole new document: saved once, it is both the snapshot and
+/// the bytes appended to the change log.
 fn write(doc_id: String, author: &str, doc: &mut AutoCommit) -> DocWrite {
     let actors: BTreeSet<String> = doc
-        .get_changes_meta(&[])
+        .get_changes(&[])
         .iter()
-        .map(|change| change.actor.to_hex_string())
+        .map(|change| change.actor_id().to_hex_string())
         .collect();
     let snapshot = doc.save();
     DocWrite {
