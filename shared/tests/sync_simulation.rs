@@ -106,7 +106,7 @@ impl Server {
                 let current = self.docs.get(&doc).cloned().unwrap_or_default();
                 match server::push(&doc, &current, &changes) {
                     Ok(server::Pushed::Accepted { doc: updated, new }) if !new.is_empty() => {
-                        out.extend(self.store(device, &doc, updated, new.bytes));
+                        out.extend(self.store(device, &doc, *updated, new.bytes));
                     }
                     Ok(server::Pushed::Accepted { .. }) => {
                         let heads = self

@@ -387,7 +387,7 @@ impl Connection {
                 });
             }
             Ok(server::Pushed::Accepted { doc, new }) => {
-                self.accept(user, id, wire, doc, None, new)
+                self.accept(user, id, wire, *doc, None, new)
             }
         }
     }

@@ -95,8 +95,8 @@ pub fn receive(
 pub enum Pushed {
     /// The changes apply; store `new`, then keep `doc`.
     Accepted {
-        /// The document with the changes applied.
-        doc: AutoCommit,
+        /// The document with the changes applied (boxed: it dwarfs the other variant).
+        doc: Box<AutoCommit>,
         /// Changes the server did not have (may be none).
         new: NewChanges,
     },
@@ -117,7 +117,10 @@ pub fn push(doc_id: &str, doc: &AutoCommit, changes: &[u8]) -> Result<Pushed, Re
     if !new.is_empty() {
         new.bytes = changes.to_vec();
     }
-    Ok(Pushed::Accepted { doc, new })
+    Ok(Pushed::Accepted {
+        doc: Box::new(doc),
+        new,
+    })
 }
 
 /// The changes `doc` gained since `before`, after checking the document they make.
