@@ -39,6 +39,9 @@ pub enum StartupError {
 /// How many devices may hold a sync connection at once; more are asked to retry.
 pub const MAX_SYNC_CONNECTIONS: usize = 10_000;
 
+/// How long shutdown waits for sync connections to close.
+const SYNC_CLOSE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Opens the database, binds the port, and serves until SIGTERM or ctrl-c.
 pub async fn run(config: Config) -> Result<(), StartupError> {
     let database = db::Database::open(&config.database_target()?).await?;
@@ -66,7 +69,9 @@ pub async fn serve(
         MAX_SYNC_CONNECTIONS,
         stop_watch,
     );
-    let app = http::router(http::AppState::new(database.clone(), app_dir, hub));
+    let state = http::AppState::new(database.clone(), app_dir, hub);
+    let hub = state.sync_hub();
+    let app = http::router(state);
     // WebSockets outlive the HTTP requests that opened them, so they are told to
     // close when shutdown begins; the server then waits for them like any request.
     let shutdown = async move {
@@ -80,6 +85,14 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await
     .map_err(StartupError::Serve)?;
+    // Upgraded WebSockets are not requests axum waits for: wait for them here, so
+    // none is still writing when the database closes.
+    if !hub.wait_for_connections(SYNC_CLOSE_PATIENCE).await {
+        tracing::warn!(
+            seconds = SYNC_CLOSE_PATIENCE.as_secs(),
+            "some sync connections had not closed in time"
+        );
+    }
     database.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

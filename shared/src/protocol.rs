@@ -195,6 +195,11 @@ mod tests {
                 proptest::collection::vec(any::<u8>(), 0..512)
             )
                 .prop_map(|(doc, message)| ClientFrame::Sync { doc, message }),
+            (
+                "[a-z0-9-]{1,36}",
+                proptest::collection::vec(any::<u8>(), 0..512)
+            )
+                .prop_map(|(doc, changes)| ClientFrame::Push { doc, changes }),
         ]
     }
 
@@ -219,6 +224,20 @@ mod tests {
                 .prop_map(|(doc, heads)| ServerFrame::Saved { doc, heads }),
             ("[a-z0-9-]{1,36}", code, ".{0,80}")
                 .prop_map(|(doc, code, reason)| ServerFrame::Rejected { doc, code, reason }),
+            (
+                "[a-z0-9-]{1,36}",
+                proptest::collection::vec(any::<u8>(), 0..512),
+                proptest::collection::vec(proptest::collection::vec(any::<u8>(), 32), 0..3)
+            )
+                .prop_map(|(doc, changes, heads)| ServerFrame::Changes {
+                    doc,
+                    changes,
+                    heads
+                }),
+            (".{0,80}").prop_map(|message| ServerFrame::Error {
+                code: ErrorCode::Unavailable,
+                message
+            }),
         ]
     }
 

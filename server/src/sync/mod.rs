@@ -50,6 +50,7 @@ pub struct SyncHub {
     /// connections that may read it, not every connection on the server.
     notices: Mutex<HashMap<Arc<str>, broadcast::Sender<Notice>>>,
     connections: Arc<Semaphore>,
+    max_connections: usize,
     shutdown: watch::Receiver<bool>,
     next_connection: AtomicU64,
 }
@@ -62,9 +63,19 @@ impl SyncHub {
             store,
             notices: Mutex::new(HashMap::new()),
             connections: Arc::new(Semaphore::new(max_connections)),
+            max_connections,
             shutdown,
             next_connection: AtomicU64::new(1),
         }
+    }
+
+    /// Waits, up to `limit`, for every sync connection to finish closing; says
+    /// whether they all did. Shutdown calls it before closing the database.
+    pub async fn wait_for_connections(&self, limit: std::time::Duration) -> bool {
+        let all = u32::try_from(self.max_connections).unwrap_or(u32::MAX);
+        tokio::time::timeout(limit, self.connections.acquire_many(all))
+            .await
+            .is_ok_and(|permits| permits.is_ok())
     }
 
     fn connection_id(&self) -> u64 {

@@ -9,7 +9,7 @@ use tokio::sync::oneshot;
 pub struct TestServer {
     /// Its address, such as `http://127.0.0.1:41234`, without a trailing slash.
     pub url: String,
-    #[allow(dead_code, reason = "read only by the account tests")]
+    #[allow(dead_code, reason = "read by the account and sync tests only")]
     database: Database,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<(), server::StartupError>>,
@@ -70,7 +70,7 @@ impl TestServer {
 
 /// What the account tests do; each test file compiles this module, and the others
 /// do not use these.
-#[allow(dead_code, reason = "used by the account tests only")]
+#[allow(dead_code, reason = "used by the account and sync tests only")]
 impl TestServer {
     /// The server's database, to set up or inspect rows directly.
     pub fn database(&self) -> &Database {
