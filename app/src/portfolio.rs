@@ -357,14 +357,14 @@ impl Portfolio {
             .inner
             .with_value(|inner| inner.docs.contains_key(id) || inner.arriving.contains_key(id));
         if !known {
-            let on_device = self.store().await?.document(id).await?.is_some();
-            if on_device {
-                self.open(id).await?;
-            } else {
-                self.inner.update_value(|inner| {
+            // One read: `open` finds the document on the device or says it is not there.
+            match self.open(id).await {
+                Ok(()) => {}
+                Err(ChangeError::NotFound) => self.inner.update_value(|inner| {
                     let doc = AutoCommit::new().with_actor(inner.actor.clone());
                     inner.arriving.entry(id.to_owned()).or_insert(doc);
-                });
+                }),
+                Err(error) => return Err(error),
             }
         }
         let outcome = self

@@ -8,7 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 use shared::day::Day;
 use shared::entry::{CaptureDraft, Entry, EntryDoc, EntryEdit, Now};
 use shared::protocol::{self, DocId, ErrorCode, RejectCode, ServerFrame};
-use shared::sync::client::{Action, ClientSession};
+use shared::sync::client::{Action, ClientSession, DocWork};
 use shared::vocabulary::ActivityKind;
 use shared::ActorId;
 use std::collections::{BTreeMap, VecDeque};
@@ -349,7 +349,13 @@ impl Device {
                         self.queued.push(bytes);
                     }
                 }
-                Action::SyncDoc { doc, message } => {
+                Action::Doc { doc, work } => {
+                    if matches!(work, DocWork::Saved { .. }) {
+                        self.saved_at.insert(doc.clone(), Instant::now());
+                    }
+                    if !self.docs.contains_key(&doc) && !work.may_create() {
+                        continue;
+                    }
                     let actor = self.actor.clone();
                     let replica = self
                         .docs
@@ -357,36 +363,9 @@ impl Device {
                         .or_insert_with(|| AutoCommit::new().with_actor(actor));
                     let step = self
                         .session
-                        .sync_doc(&doc, replica, message.as_deref())
+                        .work_on(&doc, replica, work)
                         .map_err(|e| DeviceError::Protocol(e.to_string()))?;
                     queue.extend(step.actions);
-                }
-                Action::PushDoc { doc } => {
-                    if let Some(replica) = self.docs.get_mut(&doc) {
-                        queue.extend(self.session.push_doc(&doc, replica));
-                    }
-                }
-                Action::ApplyChanges {
-                    doc,
-                    changes,
-                    heads,
-                } => {
-                    let actor = self.actor.clone();
-                    let replica = self
-                        .docs
-                        .entry(doc.clone())
-                        .or_insert_with(|| AutoCommit::new().with_actor(actor));
-                    let step = self
-                        .session
-                        .apply_changes(&doc, replica, &changes, &heads)
-                        .map_err(|e| DeviceError::Protocol(e.to_string()))?;
-                    queue.extend(step.actions);
-                }
-                Action::Saved { doc, heads } => {
-                    self.saved_at.insert(doc.clone(), Instant::now());
-                    if let Some(replica) = self.docs.get_mut(&doc) {
-                        queue.extend(self.session.confirm_saved(&doc, replica, &heads));
-                    }
                 }
                 Action::SignedIn { user } => self.user = Some(user),
                 Action::Rejected { doc, code, reason } => {

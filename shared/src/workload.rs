@@ -156,7 +156,8 @@ const WORDS: [&str; 64] = [
     "how",
 ];
 
-fn sentence(rng: &mut ChaCha8Rng, target: usize) -> String {
+/// About `target` characters of words from the workload's vocabulary.
+pub fn sentence(rng: &mut ChaCha8Rng, target: usize) -> String {
     let mut text = String::with_capacity(target + 16);
     while text.len() < target {
         if !text.is_empty() {

@@ -268,7 +268,10 @@ impl Device {
                             .push_back(protocol::encode(&frame).expect("encodes"));
                     }
                 }
-                Action::SyncDoc { doc, message } => {
+                Action::Doc { doc, work } => {
+                    if !self.docs.contains_key(&doc) && !work.may_create() {
+                        continue;
+                    }
                     let actor = self.actor.clone();
                     let replica = self
                         .docs
@@ -276,35 +279,9 @@ impl Device {
                         .or_insert_with(|| AutoCommit::new().with_actor(actor));
                     let step = self
                         .session
-                        .sync_doc(&doc, replica, message.as_deref())
-                        .expect("server messages apply");
+                        .work_on(&doc, replica, work)
+                        .expect("server frames apply");
                     queue.extend(step.actions);
-                }
-                Action::PushDoc { doc } => {
-                    if let Some(replica) = self.docs.get_mut(&doc) {
-                        queue.extend(self.session.push_doc(&doc, replica));
-                    }
-                }
-                Action::ApplyChanges {
-                    doc,
-                    changes,
-                    heads,
-                } => {
-                    let actor = self.actor.clone();
-                    let replica = self
-                        .docs
-                        .entry(doc.clone())
-                        .or_insert_with(|| AutoCommit::new().with_actor(actor));
-                    let step = self
-                        .session
-                        .apply_changes(&doc, replica, &changes, &heads)
-                        .expect("stored changes apply");
-                    queue.extend(step.actions);
-                }
-                Action::Saved { doc, heads } => {
-                    if let Some(replica) = self.docs.get_mut(&doc) {
-                        queue.extend(self.session.confirm_saved(&doc, replica, &heads));
-                    }
                 }
                 Action::Rejected { reason, .. } => panic!("a valid change was refused: {reason}"),
                 Action::Failed { message, .. } => panic!("the connection failed: {message}"),

@@ -271,13 +271,13 @@ impl SyncEngine {
                     }),
                     Err(error) => leptos::logging::warn!("a change is too large to send: {error}"),
                 },
-                Action::SyncDoc { doc, message } => {
+                Action::Doc { doc, work } => {
                     let inner = self.inner;
                     let step = self
                         .portfolio
                         .with_synced_doc(&doc, |replica| {
                             inner.try_update_value(|inner| {
-                                inner.session.sync_doc(&doc, replica, message.as_deref())
+                                inner.session.work_on(&doc, replica, work)
                             })
                         })
                         .await;
@@ -290,57 +290,6 @@ impl SyncEngine {
                         Err(error) => leptos::logging::warn!(
                             "sync of {doc} could not use the device: {error}"
                         ),
-                    }
-                }
-                Action::PushDoc { doc } => {
-                    let inner = self.inner;
-                    let pushed = self
-                        .portfolio
-                        .with_synced_doc(&doc, |replica| {
-                            inner.try_update_value(|inner| inner.session.push_doc(&doc, replica))
-                        })
-                        .await;
-                    if let Ok(Some(actions)) = pushed {
-                        queue.extend(actions);
-                    }
-                }
-                Action::ApplyChanges {
-                    doc,
-                    changes,
-                    heads,
-                } => {
-                    let inner = self.inner;
-                    let step = self
-                        .portfolio
-                        .with_synced_doc(&doc, |replica| {
-                            inner.try_update_value(|inner| {
-                                inner.session.apply_changes(&doc, replica, &changes, &heads)
-                            })
-                        })
-                        .await;
-                    match step {
-                        Ok(Some(Ok(step))) => queue.extend(step.actions),
-                        Ok(Some(Err(error))) => {
-                            leptos::logging::warn!("changes to {doc} did not apply: {error}")
-                        }
-                        Ok(None) => {}
-                        Err(error) => leptos::logging::warn!(
-                            "changes to {doc} could not use the device: {error}"
-                        ),
-                    }
-                }
-                Action::Saved { doc, heads } => {
-                    let inner = self.inner;
-                    let confirmed = self
-                        .portfolio
-                        .with_synced_doc(&doc, |replica| {
-                            inner.try_update_value(|inner| {
-                                inner.session.confirm_saved(&doc, replica, &heads)
-                            })
-                        })
-                        .await;
-                    if let Ok(Some(actions)) = confirmed {
-                        queue.extend(actions);
                     }
                 }
                 Action::OutboxChanged => {

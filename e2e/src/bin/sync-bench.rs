@@ -12,14 +12,13 @@ use e2e::device::Device;
 use e2e::{register, Failure, Server};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::day::Day;
 use shared::entry::Now;
-use shared::workload::{Portfolio, WorkloadEntry, SEED};
+use shared::workload::{sentence, Portfolio, WorkloadEntry, SEED};
 use shared::ActorId;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
@@ -81,42 +80,13 @@ fn now() -> Now {
     }
 }
 
-fn words(rng: &mut ChaCha8Rng, target: usize) -> String {
-    const WORDS: [&str; 16] = [
-        "good",
-        "clear",
-        "handover",
-        "next",
-        "time",
-        "try",
-        "to",
-        "summarise",
-        "the",
-        "plan",
-        "for",
-        "team",
-        "well",
-        "led",
-        "escalation",
-        "early",
-    ];
-    let mut text = String::with_capacity(target + 16);
-    while text.len() < target {
-        if !text.is_empty() {
-            text.push(' ');
-        }
-        text.push_str(WORDS.choose(rng).copied().unwrap_or("team"));
-    }
-    text
-}
-
 fn comment(rng: &mut ChaCha8Rng, index: usize, entries: &[WorkloadEntry]) -> Comment {
     let entry = &entries[rng.random_range(0..entries.len())];
     Comment {
         id: format!("c0000000-0000-4000-8000-{index:012}"),
         entry_id: entry.id.clone(),
         author: "Dr A. Supervisor".into(),
-        body: words(rng, 200),
+        body: sentence(rng, 200),
         created_at: format!("2026-11-{:02}T10:{:02}:00Z", 1 + index % 21, index % 60),
     }
 }

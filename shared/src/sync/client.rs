@@ -27,24 +27,8 @@ use std::collections::{BTreeSet, HashMap};
 pub enum Action {
     /// Send this frame to the server.
     Send(ClientFrame),
-    /// Load document `doc` (empty if the device has none) and call
-    /// [`ClientSession::sync_doc`] with it and `message`.
-    SyncDoc {
-        doc: DocId,
-        message: Option<Vec<u8>>,
-    },
-    /// Load document `doc` and call [`ClientSession::push_doc`] with it.
-    PushDoc { doc: DocId },
-    /// Load document `doc` (empty if the device has none) and call
-    /// [`ClientSession::apply_changes`] with it, `changes` and `heads`.
-    ApplyChanges {
-        doc: DocId,
-        changes: Vec<u8>,
-        heads: Vec<Vec<u8>>,
-    },
-    /// The server confirmed `doc` stored up to `heads`; call
-    /// [`ClientSession::confirm_saved`] with the document.
-    Saved { doc: DocId, heads: Vec<Vec<u8>> },
+    /// Load document `doc` and call [`ClientSession::work_on`] with it and `work`.
+    Doc { doc: DocId, work: DocWork },
     /// The server accepted the token.
     SignedIn { user: String },
     /// The outbox changed; store [`ClientSession::outbox`] so it survives a reload.
@@ -61,6 +45,30 @@ pub enum Action {
     Failed { code: ErrorCode, message: String },
 }
 
+/// What the session needs done with one document, once the caller has loaded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocWork {
+    /// Apply a sync message from the server (if any) and say what to send next.
+    Sync(Option<Vec<u8>>),
+    /// Send the server what it lacks of the document.
+    Push,
+    /// Apply stored changes the server sent; `heads` are its heads after them.
+    Apply {
+        changes: Vec<u8>,
+        heads: Vec<Vec<u8>>,
+    },
+    /// The server stored the document up to `heads`.
+    Saved { heads: Vec<Vec<u8>> },
+}
+
+impl DocWork {
+    /// Whether a device without the document should start an empty one for it:
+    /// only what arrives from the server can bring a new document.
+    pub fn may_create(&self) -> bool {
+        matches!(self, DocWork::Sync(_) | DocWork::Apply { .. })
+    }
+}
+
 /// How far the current connection has got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
@@ -72,7 +80,7 @@ pub enum Connection {
     Online { user: String },
 }
 
-/// What [`ClientSession::sync_doc`] did to a document.
+/// What [`ClientSession::work_on`] did to a document.
 #[derive(Debug, Default)]
 pub struct DocStep {
     /// The document received changes: store it and refresh what shows it.
@@ -154,11 +162,10 @@ impl ClientSession {
                 dirty: self.outbox.iter().cloned().collect(),
             }),
         ];
-        actions.extend(
-            self.outbox
-                .iter()
-                .map(|doc| Action::PushDoc { doc: doc.clone() }),
-        );
+        actions.extend(self.outbox.iter().map(|doc| Action::Doc {
+            doc: doc.clone(),
+            work: DocWork::Push,
+        }));
         actions
     }
 
@@ -178,8 +185,9 @@ impl ClientSession {
         }
         // Frames queue behind `Hello`, so there is no need to wait for `Welcome`.
         if self.connection != Connection::Offline {
-            actions.push(Action::PushDoc {
+            actions.push(Action::Doc {
                 doc: doc.to_owned(),
+                work: DocWork::Push,
             });
         }
         actions
@@ -203,19 +211,21 @@ impl ClientSession {
                 });
                 Vec::new()
             }
-            ServerFrame::Sync { doc, message } => vec![Action::SyncDoc {
+            ServerFrame::Sync { doc, message } => vec![Action::Doc {
                 doc,
-                message: Some(message),
+                work: DocWork::Sync(Some(message)),
             }],
-            ServerFrame::Saved { doc, heads } => vec![Action::Saved { doc, heads }],
+            ServerFrame::Saved { doc, heads } => vec![Action::Doc {
+                doc,
+                work: DocWork::Saved { heads },
+            }],
             ServerFrame::Changes {
                 doc,
                 changes,
                 heads,
-            } => vec![Action::ApplyChanges {
+            } => vec![Action::Doc {
                 doc,
-                changes,
-                heads,
+                work: DocWork::Apply { changes, heads },
             }],
             ServerFrame::Rejected { doc, code, reason } => {
                 let mut actions = Vec::new();
@@ -237,9 +247,29 @@ impl ClientSession {
         }
     }
 
+    /// Does `work` on document `doc_id`, which the caller has loaded (or started empty,
+    /// if [`DocWork::may_create`]); the caller stores it if it `changed`.
+    pub fn work_on(
+        &mut self,
+        doc_id: &str,
+        doc: &mut AutoCommit,
+        work: DocWork,
+    ) -> Result<DocStep, SyncError> {
+        let unchanged = |actions| DocStep {
+            changed: false,
+            actions,
+        };
+        match work {
+            DocWork::Sync(message) => self.sync_doc(doc_id, doc, message.as_deref()),
+            DocWork::Push => Ok(unchanged(self.push_doc(doc_id, doc))),
+            DocWork::Apply { changes, heads } => self.apply_changes(doc_id, doc, &changes, &heads),
+            DocWork::Saved { heads } => Ok(unchanged(self.confirm_saved(doc_id, doc, &heads))),
+        }
+    }
+
     /// Advances the sync of `doc_id`: applies `incoming` (a sync message from the
     /// server) if given, then says what to send next.
-    pub fn sync_doc(
+    fn sync_doc(
         &mut self,
         doc_id: &str,
         doc: &mut AutoCommit,
@@ -282,7 +312,7 @@ impl ClientSession {
 
     /// Sends what the server lacks of `doc_id`: the changes after the heads it last
     /// confirmed, or the whole document if it has confirmed none.
-    pub fn push_doc(&mut self, doc_id: &str, doc: &mut AutoCommit) -> Vec<Action> {
+    fn push_doc(&mut self, doc_id: &str, doc: &mut AutoCommit) -> Vec<Action> {
         let known = self.server_heads.get(doc_id);
         if known.is_some_and(|known| covers(known, &doc.get_heads())) {
             return self.confirmed(doc_id);
@@ -305,7 +335,7 @@ impl ClientSession {
     }
 
     /// Applies stored changes the server sent; `heads` are its heads after them.
-    pub fn apply_changes(
+    fn apply_changes(
         &mut self,
         doc_id: &str,
         doc: &mut AutoCommit,
@@ -329,9 +359,9 @@ impl ClientSession {
             step.actions.extend(self.settle(doc_id));
         } else {
             // Something these build on never arrived: let Automerge's protocol find it.
-            step.actions.push(Action::SyncDoc {
+            step.actions.push(Action::Doc {
                 doc: doc_id.to_owned(),
-                message: None,
+                work: DocWork::Sync(None),
             });
         }
         Ok(step)
@@ -339,7 +369,7 @@ impl ClientSession {
 
     /// Handles `Saved`: clears `doc_id` from the outbox if the stored heads cover the
     /// document as it is now (it may have changed again since it was sent).
-    pub fn confirm_saved(
+    fn confirm_saved(
         &mut self,
         doc_id: &str,
         doc: &mut AutoCommit,
