@@ -8,6 +8,7 @@ pub mod entry;
 pub mod privacy;
 pub mod profile;
 pub mod protocol;
+pub mod supervision;
 pub mod sync;
 pub mod vocabulary;
 #[cfg(feature = "workload")]

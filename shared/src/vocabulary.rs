@@ -274,6 +274,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// The part a supervisor plays in a trainee's development.
+    Relation {
+        EducationalSupervisor = "educational_supervisor", "Educational supervisor";
+        ClinicalSupervisor = "clinical_supervisor", "Clinical supervisor";
+        Mentor = "mentor", "Mentor";
+        Coach = "coach", "Coach";
+    }
+}
+
+vocabulary! {
     /// A published framework of leadership capabilities an entry can be tagged with.
     Framework {
         Mlcf = "mlcf", "Medical Leadership Competency Framework";

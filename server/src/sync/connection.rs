@@ -6,7 +6,7 @@
 //! carries on with the device's other documents.
 
 use super::store::{CommitError, DocWrite, Store};
-use super::{Notice, SyncHub};
+use super::{Notice, NoticeEvent, SyncHub};
 use crate::auth::{self, AuthError, User};
 use crate::http::AppState;
 use automerge::sync;
@@ -510,13 +510,11 @@ impl Connection {
                     }
                     if let Some(user) = &self.user {
                         let notice = Notice {
-                            owner: user.id.as_str().into(),
                             doc: id.as_str().into(),
                             origin: self.id,
-                            changes: Arc::new(changes),
-                            heads: Arc::new(heads),
+                            event: Arc::new(NoticeEvent::Changed { changes, heads }),
                         };
-                        self.state.sync_hub().publish(notice);
+                        self.state.sync_hub().publish(&user.id, notice);
                     }
                 }
                 Err(CommitError::Forbidden(reason)) => {
@@ -542,18 +540,20 @@ impl Connection {
 
     /// Another connection stored a change: pass it on to this device as it is.
     fn on_notice(&mut self, notice: &Notice) {
-        let mine = self
-            .user
-            .as_ref()
-            .is_some_and(|user| *user.id == *notice.owner);
-        if mine && notice.origin != self.id {
-            // This connection's copy is now behind; it is read again when next needed.
-            self.replicas.remove(&*notice.doc);
-            self.out.push(ServerFrame::Changes {
-                doc: wire_id(&notice.doc).to_owned(),
-                changes: notice.changes.to_vec(),
-                heads: notice.heads.to_vec(),
-            });
+        if notice.origin == self.id {
+            return;
+        }
+        match &*notice.event {
+            NoticeEvent::Changed { changes, heads } => {
+                // This connection's copy is now behind; it is read again when next needed.
+                self.replicas.remove(&*notice.doc);
+                self.out.push(ServerFrame::Changes {
+                    doc: wire_id(&notice.doc).to_owned(),
+                    changes: changes.clone(),
+                    heads: heads.clone(),
+                });
+            }
+            NoticeEvent::Shared { .. } | NoticeEvent::Withdrawn => {}
         }
     }
 

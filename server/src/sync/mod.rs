@@ -3,6 +3,7 @@
 //! the [`SyncHub`] tells connections about changes made elsewhere so they can push
 //! them to their devices.
 
+pub mod access;
 mod connection;
 mod store;
 
@@ -28,19 +29,34 @@ const HARD_FRAME_LIMIT: usize = 2 * MAX_FRAME_BYTES;
 /// How many notices a slow connection may fall behind before it re-reads everything.
 const NOTICE_BUFFER: usize = 4096;
 
-/// A document changed: connections of users who may read it push it to their devices.
+/// Something happened to a document a connected user may read (or could).
 #[derive(Debug, Clone)]
 pub struct Notice {
-    /// Whose document it is.
-    pub owner: Arc<str>,
     /// The stored document id.
     pub doc: Arc<str>,
-    /// The connection that made the change (it has already told its device).
+    /// The connection that caused it (it has already told its device).
     pub origin: u64,
-    /// The new Automerge changes, concatenated, as the other devices need them.
-    pub changes: Arc<Vec<u8>>,
-    /// The document's heads after them.
-    pub heads: Arc<Vec<Vec<u8>>>,
+    /// What happened.
+    pub event: Arc<NoticeEvent>,
+}
+
+/// What a [`Notice`] reports.
+#[derive(Debug)]
+pub enum NoticeEvent {
+    /// New Automerge changes, concatenated, and the document's heads after them.
+    Changed {
+        changes: Vec<u8>,
+        heads: Vec<Vec<u8>>,
+    },
+    /// The document was shared with the recipient: the whole of it, and whose it is.
+    Shared {
+        owner: String,
+        owner_name: String,
+        snapshot: Vec<u8>,
+        heads: Vec<Vec<u8>>,
+    },
+    /// The recipient may no longer read the document.
+    Withdrawn,
 }
 
 /// What every sync connection shares.
@@ -93,12 +109,26 @@ impl SyncHub {
             .subscribe()
     }
 
-    /// Tells `notice.owner`'s connected devices about a stored change.
-    fn publish(&self, notice: Notice) {
+    /// Tells `user`'s connected devices about `notice`.
+    fn publish(&self, user: &str, notice: Notice) {
         let channels = self.notices.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(sender) = channels.get(&notice.owner) {
+        if let Some(sender) = channels.get(user) {
             // No receiver left is fine: the device catches up when it reconnects.
             let _ = sender.send(notice);
+        }
+    }
+
+    /// Tells `reader`'s connected devices to drop `docs` now; devices that are not
+    /// connected drop them on their next catch-up.
+    pub fn withdraw(&self, reader: &str, docs: &[String]) {
+        let event = Arc::new(NoticeEvent::Withdrawn);
+        for doc in docs {
+            let notice = Notice {
+                doc: doc.as_str().into(),
+                origin: 0,
+                event: event.clone(),
+            };
+            self.publish(reader, notice);
         }
     }
 }
