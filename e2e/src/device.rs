@@ -6,8 +6,8 @@
 use automerge::AutoCommit;
 use futures_util::{SinkExt, StreamExt};
 use shared::day::Day;
-use shared::entry::{CaptureDraft, Entry, EntryDoc, EntryEdit, Now};
-use shared::protocol::{self, DocId, ErrorCode, RejectCode, ServerFrame};
+use shared::entry::{Author, CaptureDraft, CommentDraft, Entry, EntryDoc, EntryEdit, Now};
+use shared::protocol::{self, DocId, ErrorCode, RejectCode, ServerFrame, SharedDoc};
 use shared::sync::client::{Action, ClientSession, DocWork};
 use shared::vocabulary::ActivityKind;
 use shared::ActorId;
@@ -79,6 +79,8 @@ pub struct Device {
     socket: Option<Socket>,
     queued: Vec<Vec<u8>>,
     user: Option<String>,
+    /// Other people's documents shared with this device's user.
+    shared_with_me: BTreeMap<DocId, SharedDoc>,
     /// What crossed the wire since the last [`Device::reset_traffic`].
     pub traffic: Traffic,
     /// Refusals received, oldest first.
@@ -104,6 +106,7 @@ impl Device {
             socket: None,
             queued: Vec::new(),
             user: None,
+            shared_with_me: BTreeMap::new(),
             traffic: Traffic::default(),
             refusals: Vec::new(),
             saved_at: BTreeMap::new(),
@@ -225,6 +228,41 @@ impl Device {
                     },
                     now(),
                 )
+                .map_err(|e| e.to_string())
+        })
+    }
+
+    /// Other people's entries shared with this user, by id.
+    pub fn shared_with_me(&self) -> &BTreeMap<DocId, SharedDoc> {
+        &self.shared_with_me
+    }
+
+    /// Shares an entry with a supervisor, or stops sharing it.
+    pub fn share(&mut self, id: &str, user: &str, shared: bool) -> Result<(), DeviceError> {
+        let edit = EntryEdit::Share {
+            user: user.into(),
+            shared,
+        };
+        self.edit(id, |entry| {
+            entry.apply(&edit, now()).map_err(|e| e.to_string())
+        })
+    }
+
+    /// Adds a comment signed as the device's user (or as `author`, to forge one).
+    pub fn comment(
+        &mut self,
+        id: &str,
+        comment_id: &str,
+        author: &str,
+        draft: &CommentDraft,
+    ) -> Result<(), DeviceError> {
+        let author = Author {
+            id: author.into(),
+            name: format!("Dr {author}"),
+        };
+        self.edit(id, |entry| {
+            entry
+                .add_comment(comment_id, &author, draft, now().millis)
                 .map_err(|e| e.to_string())
         })
     }
@@ -373,6 +411,15 @@ impl Device {
                 }
                 Action::Failed { code, message } => {
                     return Err(DeviceError::Refused { code, message })
+                }
+                Action::Access { shared, withdrawn } => {
+                    for doc in shared {
+                        self.shared_with_me.insert(doc.doc.clone(), doc);
+                    }
+                    for doc in withdrawn {
+                        self.shared_with_me.remove(&doc);
+                        self.docs.remove(&doc);
+                    }
                 }
                 Action::OutboxChanged | Action::CursorAdvanced(_) => {}
             }

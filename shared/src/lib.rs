@@ -2,6 +2,7 @@
 //! entry and profile documents, and the sync protocol. It does no I/O, so every rule
 //! here is tested once and used by both the app and the server.
 
+pub mod access;
 pub mod day;
 pub mod documents;
 pub mod entry;

@@ -8,6 +8,7 @@ use crate::vocabulary::{Framework, ReflectiveModel};
 use automerge::transaction::Transactable;
 use automerge::{ActorId, AutoCommit, ReadDoc, ScalarValue, Value, ROOT};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// The document id every user's profile is stored under on their devices.
 pub const PROFILE_DOC_ID: &str = "profile";
@@ -51,7 +52,19 @@ pub struct Profile {
     pub framework: Framework,
     /// The model new reflections start in.
     pub reflective_model: ReflectiveModel,
+    /// Comments this user has read, as `entry id/comment id` (see [`seen_key`]), so
+    /// new feedback shows as unread on every device until it is opened on one.
+    pub seen: BTreeSet<String>,
 }
+
+/// How a read comment is remembered in [`Profile::seen`].
+pub fn seen_key(entry_id: &str, comment_id: &str) -> String {
+    format!("{entry_id}/{comment_id}")
+}
+
+/// Read marks are top-level keys with this prefix: two devices marking at once
+/// never create the same map concurrently (one of the two maps would be lost).
+const SEEN_PREFIX: &str = "seen/";
 
 impl Default for Profile {
     fn default() -> Self {
@@ -62,6 +75,7 @@ impl Default for Profile {
             rotation: Rotation::default(),
             framework: Framework::DEFAULT,
             reflective_model: ReflectiveModel::DEFAULT,
+            seen: BTreeSet::new(),
         }
     }
 }
@@ -196,6 +210,26 @@ impl ProfileDoc {
         Ok(())
     }
 
+    /// Remembers that the user has read these comments (keys from [`seen_key`]);
+    /// returns whether anything was new.
+    pub fn mark_seen<'a>(
+        &mut self,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> Result<bool, DocumentError> {
+        let mut changed = false;
+        for key in keys {
+            let prop = format!("{SEEN_PREFIX}{key}");
+            if self.doc.get(ROOT, prop.as_str())?.is_none() {
+                self.doc.put(ROOT, prop, true)?;
+                changed = true;
+            }
+        }
+        if changed {
+            self.doc.commit();
+        }
+        Ok(changed)
+    }
+
     /// Reads the profile; unknown or missing values fall back to the defaults.
     pub fn read(&self) -> Profile {
         let text = |key: &str| match self.doc.get(ROOT, key) {
@@ -218,6 +252,11 @@ impl ProfileDoc {
             framework: Framework::from_code(&text("framework")).unwrap_or(Framework::DEFAULT),
             reflective_model: ReflectiveModel::from_code(&text("reflective_model"))
                 .unwrap_or(ReflectiveModel::DEFAULT),
+            seen: self
+                .doc
+                .keys(ROOT)
+                .filter_map(|key| key.strip_prefix(SEEN_PREFIX).map(str::to_owned))
+                .collect(),
         }
     }
 }
@@ -249,6 +288,21 @@ mod tests {
         assert_eq!(merged.grade, "CT1");
         assert_eq!(merged.framework, Framework::Hlm);
         assert_eq!(merged.display_name, "Sam Okafor");
+    }
+
+    #[test]
+    fn read_marks_made_on_two_devices_both_survive() {
+        let mut phone = ProfileDoc::new(ActorId::from(b"phone".as_slice()));
+        let mut laptop =
+            ProfileDoc::load(&phone.save(), ActorId::from(b"laptop".as_slice())).expect("loads");
+        assert!(phone
+            .mark_seen([seen_key("e1", "c1").as_str()])
+            .expect("marks"));
+        assert!(laptop.mark_seen(["e2/c9"]).expect("marks"));
+        assert!(!laptop.mark_seen(["e2/c9"]).expect("marks"), "already seen");
+        phone.doc.merge(&mut laptop.doc).expect("merges");
+        let seen = phone.read().seen;
+        assert!(seen.contains("e1/c1") && seen.contains("e2/c9"), "{seen:?}");
     }
 
     #[test]

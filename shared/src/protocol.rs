@@ -82,6 +82,22 @@ pub enum ServerFrame {
         changes: Vec<u8>,
         heads: Vec<Vec<u8>>,
     },
+    /// Documents of other people this user may now read (sent before their
+    /// `Changes`), and documents they may no longer read, which the device must drop.
+    Access {
+        shared: Vec<SharedDoc>,
+        withdrawn: Vec<DocId>,
+    },
+}
+
+/// Someone else's document that is shared with the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedDoc {
+    pub doc: DocId,
+    /// The owner's user id.
+    pub owner: String,
+    /// The owner's name, for grouping an inbox by trainee.
+    pub owner_name: String,
 }
 
 /// Connection-level problems.
@@ -233,6 +249,21 @@ mod tests {
                     doc,
                     changes,
                     heads
+                }),
+            (
+                proptest::collection::vec(("[a-z0-9-]{1,36}", ".{0,20}", ".{0,20}"), 0..4),
+                proptest::collection::vec("[a-z0-9-]{1,36}", 0..4)
+            )
+                .prop_map(|(shared, withdrawn)| ServerFrame::Access {
+                    shared: shared
+                        .into_iter()
+                        .map(|(doc, owner, owner_name)| SharedDoc {
+                            doc,
+                            owner,
+                            owner_name
+                        })
+                        .collect(),
+                    withdrawn
                 }),
             (".{0,80}").prop_map(|message| ServerFrame::Error {
                 code: ErrorCode::Unavailable,

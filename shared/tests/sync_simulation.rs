@@ -285,7 +285,10 @@ impl Device {
                 }
                 Action::Rejected { reason, .. } => panic!("a valid change was refused: {reason}"),
                 Action::Failed { message, .. } => panic!("the connection failed: {message}"),
-                Action::SignedIn { .. } | Action::OutboxChanged | Action::CursorAdvanced(_) => {}
+                Action::SignedIn { .. }
+                | Action::Access { .. }
+                | Action::OutboxChanged
+                | Action::CursorAdvanced(_) => {}
             }
         }
     }

@@ -11,6 +11,7 @@
 //! Every Text object a later edit may touch is created with the document, so two
 //! devices never create the same object concurrently (one of them would lose).
 
+use super::comments::read_comments;
 use super::validation::{validate_edit, FieldError};
 use super::{Entry, EntryEdit, NewEntry};
 use crate::day::Day;
@@ -192,6 +193,7 @@ impl EntryDoc {
                 set_member(doc, "capabilities", code, *tagged)?
             }
             EntryEdit::Tag { tag, tagged } => set_member(doc, "tags", tag.trim(), *tagged)?,
+            EntryEdit::Share { user, shared } => set_member(doc, "share", user, *shared)?,
             EntryEdit::Deleted(deleted) => doc.put(ROOT, "deleted", *deleted)?,
         }
         doc.put(ROOT, "updated_at", now.millis)?;
@@ -257,6 +259,7 @@ fn read_entry(doc: &AutoCommit) -> Result<Entry, DocumentError> {
         capabilities: members(doc, "capabilities")?,
         tags: members(doc, "tags")?,
         share: members(doc, "share")?,
+        comments: read_comments(doc)?,
         created_at: int_at(doc, &ROOT, "created_at")?.unwrap_or_default(),
         updated_at: int_at(doc, &ROOT, "updated_at")?.unwrap_or_default(),
         deleted: matches!(
@@ -264,6 +267,13 @@ fn read_entry(doc: &AutoCommit) -> Result<Entry, DocumentError> {
             Some(ScalarValue::Boolean(true))
         ),
     })
+}
+
+pub(super) fn bool_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<bool, DocumentError> {
+    Ok(matches!(
+        scalar_at(doc, obj, key)?,
+        Some(ScalarValue::Boolean(true))
+    ))
 }
 
 fn schema_of(doc: &AutoCommit) -> Result<u64, DocumentError> {
@@ -285,14 +295,22 @@ fn scalar_at(
     })
 }
 
-fn string_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<String>, DocumentError> {
+pub(super) fn string_at(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    key: &str,
+) -> Result<Option<String>, DocumentError> {
     Ok(match scalar_at(doc, obj, key)? {
         Some(ScalarValue::Str(text)) => Some(text.to_string()),
         _ => None,
     })
 }
 
-fn int_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<i64>, DocumentError> {
+pub(super) fn int_at(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    key: &str,
+) -> Result<Option<i64>, DocumentError> {
     Ok(match scalar_at(doc, obj, key)? {
         Some(ScalarValue::Int(value)) | Some(ScalarValue::Timestamp(value)) => Some(value),
         Some(ScalarValue::Uint(value)) => i64::try_from(value).ok(),
@@ -301,7 +319,7 @@ fn int_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<Option<i64>, Docum
 }
 
 /// Text of a Text object, or of a plain string written by an older or foreign client.
-fn text_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<String, DocumentError> {
+pub(super) fn text_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<String, DocumentError> {
     Ok(match doc.get(obj, key)? {
         Some((Value::Object(ObjType::Text), id)) => doc.text(&id)?,
         Some((Value::Scalar(value), _)) => match value.as_ref() {

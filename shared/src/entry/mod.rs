@@ -4,10 +4,13 @@
 //! document it lives in, changed only through [`EntryEdit`]s so that free text is always
 //! spliced (two devices editing one reflection both keep their words).
 
+mod comments;
 mod document;
 mod draft;
 mod validation;
 
+pub(crate) use comments::{comment_at, CommentFacts};
+pub use comments::{Author, Comment, CommentDraft};
 pub use document::{DocumentError, EntryDoc, Now, SCHEMA_VERSION};
 pub use draft::{CaptureDraft, NewEntry};
 pub use validation::{Field, FieldError, Limits};
@@ -50,6 +53,8 @@ pub struct Entry {
     pub tags: BTreeSet<String>,
     /// Ids of supervisors it is shared with.
     pub share: BTreeSet<String>,
+    /// Feedback and replies, oldest first.
+    pub comments: Vec<Comment>,
     /// When it was created, in milliseconds since 1970.
     pub created_at: i64,
     /// When it was last changed, in milliseconds since 1970.
@@ -70,6 +75,24 @@ impl Entry {
     /// Whether any reflection has been written yet, in any model.
     pub fn has_reflection(&self) -> bool {
         self.reflection.values().any(|text| !text.trim().is_empty())
+    }
+
+    /// Whether a supervisor has signed the entry off.
+    pub fn is_signed_off(&self) -> bool {
+        self.comments.iter().any(|comment| comment.signed_off)
+    }
+
+    /// The most recent entrustment level any supervisor recorded, if one did.
+    pub fn entrustment(&self) -> Option<crate::vocabulary::Entrustment> {
+        self.comments
+            .iter()
+            .rev()
+            .find_map(|comment| comment.entrustment)
+    }
+
+    /// Whether `user` has commented on the entry yet.
+    pub fn has_feedback_from(&self, user: &str) -> bool {
+        self.comments.iter().any(|comment| comment.author == user)
     }
 
     /// Whether `query` (already lower-cased) appears in the entry's words.
@@ -112,6 +135,11 @@ pub enum EntryEdit {
     Tag {
         tag: String,
         tagged: bool,
+    },
+    /// Shares the entry with a supervisor (by user id), or stops sharing it.
+    Share {
+        user: String,
+        shared: bool,
     },
     Deleted(bool),
 }

@@ -14,6 +14,8 @@ impl Limits {
     pub const LONG_TEXT: usize = 20_000;
     pub const TAG: usize = 40;
     pub const TAGS: usize = 30;
+    /// A comment is feedback "on the run", not an essay.
+    pub const COMMENT: usize = 4_000;
     /// How far back an entry may be dated (years), to catch a mistyped century.
     pub const YEARS_BACK: i32 = 60;
 }
@@ -32,6 +34,8 @@ pub enum Field {
     Reflection,
     Capabilities,
     Tags,
+    Sharing,
+    Comment,
 }
 
 impl Field {
@@ -49,6 +53,8 @@ impl Field {
             Field::Reflection => "Reflection",
             Field::Capabilities => "Capabilities",
             Field::Tags => "Tags",
+            Field::Sharing => "Shared with",
+            Field::Comment => "Comment",
         }
     }
 }
@@ -144,6 +150,15 @@ pub fn validate_edit(edit: &EntryEdit, today: Day) -> Result<(), FieldError> {
                 return Err(FieldError::new(
                     Field::Capabilities,
                     format!("{code:?} is not a capability of any framework Waymark knows"),
+                ));
+            }
+            Ok(())
+        }
+        EntryEdit::Share { user, .. } => {
+            if user.trim().is_empty() || user.len() > 64 {
+                return Err(FieldError::new(
+                    Field::Sharing,
+                    "choose one of your supervisors to share it with",
                 ));
             }
             Ok(())

@@ -15,7 +15,7 @@
 
 use super::{covers, heads_from_wire, SyncError};
 use crate::protocol::{
-    ClientFrame, Cursor, DocId, ErrorCode, RejectCode, ServerFrame, PROTOCOL_VERSION,
+    ClientFrame, Cursor, DocId, ErrorCode, RejectCode, ServerFrame, SharedDoc, PROTOCOL_VERSION,
 };
 use automerge::sync::{self, SyncDoc};
 use automerge::AutoCommit;
@@ -43,6 +43,12 @@ pub enum Action {
     },
     /// The server refused the connection or a frame.
     Failed { code: ErrorCode, message: String },
+    /// Other people's documents the user may now read (remember whose they are), and
+    /// ones they may no longer read (delete them from the device).
+    Access {
+        shared: Vec<SharedDoc>,
+        withdrawn: Vec<DocId>,
+    },
 }
 
 /// What the session needs done with one document, once the caller has loaded it.
@@ -234,6 +240,22 @@ impl ClientSession {
                 }
                 actions.extend(self.settle(&doc));
                 actions.push(Action::Rejected { doc, code, reason });
+                actions
+            }
+            ServerFrame::Access { shared, withdrawn } => {
+                let mut actions = Vec::new();
+                let mut outbox_changed = false;
+                for doc in &withdrawn {
+                    // Unsent comments on a withdrawn entry could never be stored.
+                    outbox_changed |= self.outbox.remove(doc);
+                    self.server_heads.remove(doc);
+                    self.peers.remove(doc);
+                    actions.extend(self.settle(doc));
+                }
+                if outbox_changed {
+                    actions.push(Action::OutboxChanged);
+                }
+                actions.push(Action::Access { shared, withdrawn });
                 actions
             }
             ServerFrame::Error { code, message } => {
