@@ -77,8 +77,10 @@ fn a_supervisor_may_add_and_edit_their_own_feedback() {
     );
     server.merge(&mut phone).expect("merges");
 
-    let mut edit = CommentDraft::default();
-    edit.body = "Well run. Next time, name a deputy.".into();
+    let edit = CommentDraft {
+        body: "Well run. Next time, name a deputy.".into(),
+        ..CommentDraft::default()
+    };
     phone
         .edit_comment("c1", SUPERVISOR, &edit, now().millis)
         .expect("edit");
