@@ -4,21 +4,21 @@
 //! The portfolio's shape comes from the benchmark workload (`shared::workload`: kinds,
 //! dates, settings, roles, capabilities and tags from its fixed seed), squeezed into the
 //! past two years and spread over four rotations; titles and reflections are replaced
-//! by readable ones. About one entry in five carries a comment by the supervisor.
-//! Sharing is not built yet, so the trainee's account owns every document, comments
-//! included, and all of it is written by one Automerge actor: the trainee's demo device.
+//! by readable ones. The supervisor is the trainee's educational supervisor; about one
+//! entry in five is shared with them and carries their feedback (some signed off with
+//! an entrustment level), and the latest few are shared and await it. The documents
+//! are written by one Automerge actor, the demo's own, bound to the trainee.
 
 use crate::auth::{self, AuthError, User};
 use crate::db::{Database, DatabaseError};
 use crate::sync::{DocWrite, Store};
 use crate::Config;
 use futures_util::{StreamExt, TryStreamExt};
-use shared::automerge::transaction::{CommitOptions, Transactable};
-use shared::automerge::{AutoCommit, AutomergeError, ObjType, ReadDoc, Value, ROOT};
+use shared::automerge::AutoCommit;
 use shared::day::Day;
-use shared::entry::{DocumentError, EntryDoc, EntryEdit, Now};
+use shared::entry::{Author, CommentDraft, DocumentError, EntryDoc, EntryEdit, Now};
 use shared::profile::{Profile, ProfileDoc, Rotation};
-use shared::vocabulary::ActivityKind;
+use shared::vocabulary::{ActivityKind, Entrustment, Relation};
 use shared::workload::{Portfolio, WorkloadEntry, WorkloadError};
 use shared::ActorId;
 use std::collections::BTreeSet;
@@ -44,6 +44,8 @@ const WORKLOAD_SPAN_DAYS: i64 = 1_500;
 /// Documents handed to the store at once, so its writer can group them.
 const IN_FLIGHT: usize = 64;
 const DAY_MILLIS: i64 = 86_400_000;
+/// The latest entries are shared with the supervisor and await their feedback.
+const AWAITING_FEEDBACK: usize = 4;
 
 /// Options of `waymark demo`.
 #[derive(Debug, Clone, clap::Args)]
@@ -69,8 +71,6 @@ pub enum DemoError {
     Workload(#[from] WorkloadError),
     #[error("cannot build the demo portfolio: {0}")]
     Document(#[from] DocumentError),
-    #[error("cannot write a comment into the demo portfolio: {0}")]
-    Automerge(#[from] AutomergeError),
     #[error("cannot store the demo portfolio: {0}")]
     Store(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("the system clock is before 1970; set the date and try again")]
@@ -161,7 +161,7 @@ pub async fn main(config: &Config, options: &DemoOptions) -> Result<(), DemoErro
     );
     println!("  trainee:    {TRAINEE_EMAIL}  password {PASSWORD}  ({TRAINEE_NAME})");
     println!("  supervisor: {SUPERVISOR_EMAIL}  password {PASSWORD}  ({SUPERVISOR_NAME})");
-    println!("Sharing is not built yet: the trainee's account holds the portfolio and the supervisor's comments; the supervisor's account starts empty.");
+    println!("{SUPERVISOR_NAME} is {TRAINEE_NAME}'s educational supervisor and sees the entries shared with them in the Inbox.");
     Ok(())
 }
 
@@ -181,6 +181,7 @@ pub async fn run(database: &Database, options: &DemoOptions) -> Result<Outcome, 
     println!("Creating {count} entries…");
     let (mut writes, tally) = portfolio(&trainee, &supervisor, count, today, &actor)?;
     writes.push(profile_write(&trainee, today, &actor)?);
+    supervise(database, &trainee, &supervisor, now_millis / 1000).await?;
     store(database, writes).await?;
     Ok(Outcome::Created {
         trainee,
@@ -189,6 +190,27 @@ pub async fn run(database: &Database, options: &DemoOptions) -> Result<Outcome, 
         rotations: tally.rotations.len(),
         comments: tally.comments,
     })
+}
+
+/// Makes `supervisor` the trainee's educational supervisor, sharing new entries.
+async fn supervise(
+    database: &Database,
+    trainee: &User,
+    supervisor: &User,
+    now_secs: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO supervision (id, trainee_id, supervisor_id, relation, share_new, started_at) \
+         VALUES ($1, $2, $3, $4, 1, $5)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&trainee.id)
+    .bind(&supervisor.id)
+    .bind(Relation::EducationalSupervisor.code())
+    .bind(now_secs)
+    .execute(database.pool())
+    .await?;
+    Ok(())
 }
 
 /// The account with this email, created with the demo password if there is none.
@@ -261,17 +283,44 @@ fn portfolio(
     {
         let mut entry = demo_entry(index, generated, today, actor)?;
         tally.rotations.insert(entry.post.post);
-        // About one entry in five has a comment from the supervisor, two days later.
-        if index % 5 == 2 {
-            let comment = Comment {
-                author: &supervisor.id,
-                body: COMMENTS[index % COMMENTS.len()],
-                created_at: entry.logged_at + 2 * DAY_MILLIS,
+        // About one entry in five has feedback from the supervisor, two days later;
+        // the latest few are shared and await it.
+        let commented = index % 5 == 2;
+        let shared = commented || index + AWAITING_FEEDBACK >= count;
+        if shared {
+            let now = Now {
+                millis: entry.logged_at,
+                today,
             };
-            add_comment(entry.doc.automerge_mut(), &comment)?;
+            let edit = EntryEdit::Share {
+                user: supervisor.id.clone(),
+                shared: true,
+            };
+            entry.doc.apply(&edit, now)?;
+        }
+        if commented {
+            let author = Author {
+                id: supervisor.id.clone(),
+                name: supervisor.display_name.clone(),
+            };
+            // Every other one is signed off, with an entrustment level.
+            let assessed = index % 10 == 2;
+            let feedback = CommentDraft {
+                body: COMMENTS[index % COMMENTS.len()].into(),
+                entrustment: assessed.then_some(Entrustment::IndirectSupervision),
+                sign_off: assessed,
+            };
+            let id = uuid::Uuid::new_v4().to_string();
+            let at = entry.logged_at + 2 * DAY_MILLIS;
+            entry.doc.add_comment(&id, &author, &feedback, at)?;
             tally.comments += 1;
         }
-        writes.push(write(entry.id, &trainee.id, entry.doc.automerge_mut()));
+        let mut write = write(entry.id, &trainee.id, entry.doc.automerge_mut());
+        if shared {
+            write.shares = Some(vec![supervisor.id.clone()]);
+            write.may_have_readers = true;
+        }
+        writes.push(write);
     }
     Ok((writes, tally))
 }
@@ -341,34 +390,6 @@ fn day_millis(day: Day) -> i64 {
     day.days_since(Day::UNIX_EPOCH) * DAY_MILLIS
 }
 
-/// A supervisor's comment on an entry.
-struct Comment<'a> {
-    author: &'a str,
-    body: &'a str,
-    /// Milliseconds since 1970.
-    created_at: i64,
-}
-
-/// Writes `comment` into the entry's `comments` map (comment id → {author, body,
-/// created_at}) as one change.
-fn add_comment(doc: &mut AutoCommit, comment: &Comment) -> Result<(), DemoError> {
-    let comments = match doc.get(ROOT, "comments")? {
-        Some((Value::Object(ObjType::Map), id)) => id,
-        _ => doc.put_object(ROOT, "comments", ObjType::Map)?,
-    };
-    let id = uuid::Uuid::new_v4().to_string();
-    let map = doc.put_object(&comments, id.as_str(), ObjType::Map)?;
-    doc.put(&map, "author", comment.author)?;
-    doc.put(&map, "body", comment.body)?;
-    doc.put(&map, "created_at", comment.created_at)?;
-    doc.commit_with(
-        CommitOptions::default()
-            .with_message("supervisor comment")
-            .with_time(comment.created_at / 1000),
-    );
-    Ok(())
-}
-
 /// The trainee's profile: name, grade, specialty and the current rotation.
 fn profile_write(trainee: &User, today: Day, actor: &ActorId) -> Result<DocWrite, DemoError> {
     let current = &POSTS[POSTS.len() - 1];
@@ -404,6 +425,9 @@ fn write(doc_id: String, author: &str, doc: &mut AutoCommit) -> DocWrite {
     DocWrite {
         doc_id,
         author: author.to_owned(),
+        owner: author.to_owned(),
+        shares: None,
+        may_have_readers: false,
         heads: doc.get_heads().iter().flat_map(|hash| hash.0).collect(),
         actors: actors.into_iter().collect(),
         bytes: snapshot.clone(),

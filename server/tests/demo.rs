@@ -65,6 +65,7 @@ async fn the_demo_creates_two_accounts_and_a_portfolio_once() {
     );
     let mut rotations = BTreeSet::new();
     let mut commented = 0;
+    let mut shared = 0;
     for (id, snapshot) in &documents {
         if let Some(owner) = id.strip_prefix("profile:") {
             assert_eq!(owner, trainee.id);
@@ -87,8 +88,34 @@ async fn the_demo_creates_two_accounts_and_a_portfolio_once() {
         rotations.insert(entry.rotation);
         let comment_count = comments_in(&doc, &supervisor.id);
         commented += usize::from(comment_count > 0);
+        if comment_count > 0 {
+            assert!(
+                entry.share.contains(&supervisor.id),
+                "feedback only on shared entries"
+            );
+        }
+        shared += usize::from(entry.share.contains(&supervisor.id));
     }
     assert_eq!(commented, 5);
+    assert!(shared > commented, "some shared entries await feedback");
+    // The supervisor is the trainee's educational supervisor and can read them all.
+    let relation: String = sqlx::query_scalar(
+        "SELECT relation FROM supervision WHERE trainee_id = $1 AND supervisor_id = $2 AND ended_at IS NULL",
+    )
+    .bind(&trainee.id)
+    .bind(&supervisor.id)
+    .fetch_one(database.pool())
+    .await
+    .expect("a relationship");
+    assert_eq!(relation, "educational_supervisor");
+    let readable: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT doc_id) FROM reader_feed WHERE user_id = $1 AND readable = 1",
+    )
+    .bind(&supervisor.id)
+    .fetch_one(database.pool())
+    .await
+    .expect("count");
+    assert_eq!(readable, shared as i64);
     assert!(
         (3..=4).contains(&rotations.len()),
         "entries spread across rotations: {rotations:?}"

@@ -5,7 +5,7 @@
 //! A bad frame or document is answered with a specific error and the connection
 //! carries on with the device's other documents.
 
-use super::store::{CommitError, DocWrite, Store};
+use super::store::{CommitError, Committed, DocWrite, Store};
 use super::{Notice, NoticeEvent, SyncHub};
 use crate::auth::{self, AuthError, User};
 use crate::http::AppState;
@@ -14,10 +14,12 @@ use automerge::{ActorId, AutoCommit};
 use axum::extract::ws::{close_code, CloseFrame, Message, WebSocket};
 use futures_util::future::join_all;
 use futures_util::{FutureExt, SinkExt, StreamExt};
+use shared::access::{self, Forbidden, Writer};
 use shared::documents::{self, MAX_DOCUMENT_BYTES};
+use shared::entry::EntryDoc;
 use shared::profile::PROFILE_DOC_ID;
 use shared::protocol::{
-    self, ClientFrame, Cursor, ErrorCode, RejectCode, ServerFrame, PROTOCOL_VERSION,
+    self, ClientFrame, Cursor, ErrorCode, RejectCode, ServerFrame, SharedDoc, PROTOCOL_VERSION,
 };
 use shared::sync::{heads_to_wire, server};
 
@@ -34,6 +36,8 @@ const MAX_GROUP: usize = 512;
 
 /// A document this connection is syncing: the stored state and the device's view.
 struct Replica {
+    /// Whose document it is (the connection's user, for a new one).
+    owner: String,
     doc: AutoCommit,
     state: sync::State,
     /// The document's stored bytes, which new changes are appended to.
@@ -52,6 +56,13 @@ struct Pending {
     /// The sync state once they are stored, if they came by `Sync`.
     state: Option<sync::State>,
     write: DocWrite,
+}
+
+/// What a committed write's notices are made from.
+struct Kept {
+    owner: String,
+    changes: Vec<u8>,
+    snapshot: Vec<u8>,
 }
 
 /// How the connection should end after the current flush, if it should.
@@ -295,6 +306,23 @@ impl Connection {
             Ok(catch_up) => catch_up,
             Err(error) => return self.unavailable(&error),
         };
+        if !catch_up.shared.is_empty() || !catch_up.withdrawn.is_empty() {
+            for doc in &catch_up.withdrawn {
+                self.replicas.remove(doc);
+            }
+            self.out.push(ServerFrame::Access {
+                shared: catch_up
+                    .shared
+                    .into_iter()
+                    .map(|shared| SharedDoc {
+                        doc: shared.doc,
+                        owner: shared.owner,
+                        owner_name: shared.owner_name,
+                    })
+                    .collect(),
+                withdrawn: catch_up.withdrawn,
+            });
+        }
         self.out.push(ServerFrame::Changed {
             docs: catch_up
                 .docs
@@ -327,42 +355,55 @@ impl Connection {
         if self.replicas.contains_key(&id) {
             return Some(id);
         }
-        match self.store().load(&id).await {
-            Ok(Some(stored)) if stored.owner != user.id => {
-                self.reject(
-                    wire.to_owned(),
-                    RejectCode::Forbidden,
-                    "This entry belongs to someone else.".into(),
-                );
-                None
+        let stored = match self.store().load(&id).await {
+            Ok(stored) => stored,
+            Err(error) => {
+                self.unavailable(&error);
+                return None;
             }
-            Ok(stored) => {
-                match stored
-                    .as_ref()
-                    .map(|stored| AutoCommit::load(&stored.snapshot))
-                    .transpose()
-                {
-                    Ok(doc) => {
-                        let snapshot = stored.map(|stored| stored.snapshot).unwrap_or_default();
-                        let replica = Replica {
-                            doc: doc.unwrap_or_default(),
-                            state: sync::State::new(),
-                            snapshot,
-                        };
-                        self.replicas.insert(id.clone(), replica);
-                        Some(id)
+        };
+        let owner = match &stored {
+            Some(stored) if stored.owner != user.id => {
+                match self.store().may_read(&id, &user.id).await {
+                    Ok(true) => stored.owner.clone(),
+                    Ok(false) => {
+                        self.reject(
+                            wire.to_owned(),
+                            RejectCode::Forbidden,
+                            "This entry belongs to someone else and is not shared with you.".into(),
+                        );
+                        return None;
                     }
                     Err(error) => {
                         self.unavailable(&error);
-                        None
+                        return None;
                     }
                 }
             }
-            Err(error) => {
-                self.unavailable(&error);
-                None
-            }
-        }
+            _ => user.id.clone(),
+        };
+        let replica = match stored {
+            None => Replica {
+                owner,
+                doc: AutoCommit::default(),
+                state: sync::State::new(),
+                snapshot: Vec::new(),
+            },
+            Some(stored) => match AutoCommit::load(&stored.snapshot) {
+                Ok(doc) => Replica {
+                    owner,
+                    doc,
+                    state: sync::State::new(),
+                    snapshot: stored.snapshot,
+                },
+                Err(error) => {
+                    self.unavailable(&error);
+                    return None;
+                }
+            },
+        };
+        self.replicas.insert(id.clone(), replica);
+        Some(id)
     }
 
     async fn push(&mut self, user: &User, wire: String, changes: &[u8]) {
@@ -416,7 +457,8 @@ impl Connection {
         }
     }
 
-    /// Queues accepted changes for the group's commit.
+    /// Queues accepted changes for the group's commit, once the author's role allows
+    /// every part of them.
     fn accept(
         &mut self,
         user: &User,
@@ -426,11 +468,32 @@ impl Connection {
         state: Option<sync::State>,
         new: server::NewChanges,
     ) {
-        let previous = self
-            .replicas
-            .get(&id)
-            .map(|replica| replica.snapshot.as_slice())
-            .unwrap_or_default();
+        let Some(replica) = self.replicas.get_mut(&id) else {
+            return;
+        };
+        let owner = replica.owner.clone();
+        let mut share_change = None;
+        let mut may_have_readers = false;
+        if documents::DocKind::of(&wire).ok() == Some(documents::DocKind::Entry) {
+            let before = replica.doc.get_heads();
+            let writer = if owner == user.id {
+                Writer::Owner(&user.id)
+            } else {
+                Writer::Reader(&user.id)
+            };
+            if let Err(Forbidden(reason)) = access::check_entry_changes(&mut doc, &before, writer) {
+                // The copy the changes were applied to is dropped; the replica stands.
+                return self.reject(wire, RejectCode::Forbidden, reason);
+            }
+            // Both documents passed `documents::check`, so their share lists read.
+            let was = EntryDoc::shares_of(&replica.doc).unwrap_or_default();
+            let is = EntryDoc::shares_of(&doc).unwrap_or_default();
+            may_have_readers = !was.is_empty() || !is.is_empty();
+            if owner == user.id && (was != is || before.is_empty()) {
+                share_change = Some(is.into_iter().collect());
+            }
+        }
+        let previous = replica.snapshot.as_slice();
         let snapshot = if previous.len() + new.bytes.len() <= COMPACT_AFTER_BYTES {
             // Loading concatenated Automerge chunks gives the same document.
             [previous, new.bytes.as_slice()].concat()
@@ -451,6 +514,9 @@ impl Connection {
         let write = DocWrite {
             doc_id: id.clone(),
             author: user.id.clone(),
+            owner,
+            shares: share_change,
+            may_have_readers,
             snapshot,
             heads: heads.iter().flat_map(|hash| hash.0).collect(),
             actors: new.actors.iter().map(ActorId::to_hex_string).collect(),
@@ -470,7 +536,7 @@ impl Connection {
     }
 
     /// Commits every accepted change of the group at once, then confirms each
-    /// document and sends the changes to the user's other devices.
+    /// document and tells everyone else who may read it.
     async fn commit_pending(&mut self) {
         if self.pending.is_empty() {
             return;
@@ -482,39 +548,34 @@ impl Connection {
             .map(|p| ((p.doc, p.accepted, p.state), p.write))
             .unzip();
         // What the replicas and other devices need, kept before the writes go.
-        let kept: Vec<(Vec<u8>, Vec<u8>)> = writes
+        let kept: Vec<Kept> = writes
             .iter()
-            .map(|write| (write.bytes.clone(), write.snapshot.clone()))
+            .map(|write| Kept {
+                owner: write.owner.clone(),
+                changes: write.bytes.clone(),
+                snapshot: write.snapshot.clone(),
+            })
             .collect();
         let results = join_all(writes.into_iter().map(|write| store.commit(write))).await;
-        for (((id, mut doc, state), (changes, snapshot)), result) in
-            accepted.into_iter().zip(kept).zip(results)
-        {
+        for (((id, mut doc, state), kept), result) in accepted.into_iter().zip(kept).zip(results) {
             match result {
-                Ok(_) => {
+                Ok(committed) => {
                     let heads = heads_to_wire(&doc.get_heads());
                     let via_sync = state.is_some();
-                    let state = state.unwrap_or_default();
-                    let replica = Replica {
-                        doc,
-                        state,
-                        snapshot,
-                    };
-                    self.replicas.insert(id.clone(), replica);
                     self.out.push(ServerFrame::Saved {
                         doc: wire_id(&id).to_owned(),
                         heads: heads.clone(),
                     });
+                    self.announce(&id, &kept, heads, &committed);
+                    let replica = Replica {
+                        owner: kept.owner,
+                        doc,
+                        state: state.unwrap_or_default(),
+                        snapshot: kept.snapshot,
+                    };
+                    self.replicas.insert(id.clone(), replica);
                     if via_sync {
                         self.offer(&id);
-                    }
-                    if let Some(user) = &self.user {
-                        let notice = Notice {
-                            doc: id.as_str().into(),
-                            origin: self.id,
-                            event: Arc::new(NoticeEvent::Changed { changes, heads }),
-                        };
-                        self.state.sync_hub().publish(&user.id, notice);
                     }
                 }
                 Err(CommitError::Forbidden(reason)) => {
@@ -523,6 +584,46 @@ impl Connection {
                 }
                 Err(CommitError::Store(error)) => return self.unavailable(&error),
             }
+        }
+    }
+
+    /// Tells the owner's and every reader's other devices about a stored write: new
+    /// readers get the whole document, former readers are told to drop it.
+    fn announce(&self, id: &str, kept: &Kept, heads: Vec<Vec<u8>>, committed: &Committed) {
+        let hub = self.state.sync_hub();
+        let notice = |event: Arc<NoticeEvent>| Notice {
+            doc: id.into(),
+            origin: self.id,
+            event,
+        };
+        if !committed.granted.is_empty() {
+            let owner_name = self
+                .user
+                .as_ref()
+                .map(|user| user.display_name.clone())
+                .unwrap_or_default();
+            let shared = Arc::new(NoticeEvent::Shared {
+                owner: kept.owner.clone(),
+                owner_name,
+                snapshot: kept.snapshot.clone(),
+                heads: heads.clone(),
+            });
+            for reader in &committed.granted {
+                hub.publish(reader, notice(shared.clone()));
+            }
+        }
+        let changed = Arc::new(NoticeEvent::Changed {
+            changes: kept.changes.clone(),
+            heads,
+        });
+        hub.publish(&kept.owner, notice(changed.clone()));
+        for reader in &committed.readers {
+            if !committed.granted.contains(reader) {
+                hub.publish(reader, notice(changed.clone()));
+            }
+        }
+        if !committed.withdrawn.is_empty() {
+            hub.withdraw_from(&committed.withdrawn, id);
         }
     }
 
@@ -538,22 +639,45 @@ impl Connection {
         }
     }
 
-    /// Another connection stored a change: pass it on to this device as it is.
+    /// Something happened elsewhere to a document this user may read (or could):
+    /// pass it on to the device.
     fn on_notice(&mut self, notice: &Notice) {
         if notice.origin == self.id {
             return;
         }
+        let doc = wire_id(&notice.doc).to_owned();
+        // This connection's copy is now behind (or gone); it is read again when needed.
+        self.replicas.remove(&*notice.doc);
         match &*notice.event {
-            NoticeEvent::Changed { changes, heads } => {
-                // This connection's copy is now behind; it is read again when next needed.
-                self.replicas.remove(&*notice.doc);
+            NoticeEvent::Changed { changes, heads } => self.out.push(ServerFrame::Changes {
+                doc,
+                changes: changes.clone(),
+                heads: heads.clone(),
+            }),
+            NoticeEvent::Shared {
+                owner,
+                owner_name,
+                snapshot,
+                heads,
+            } => {
+                self.out.push(ServerFrame::Access {
+                    shared: vec![SharedDoc {
+                        doc: doc.clone(),
+                        owner: owner.clone(),
+                        owner_name: owner_name.clone(),
+                    }],
+                    withdrawn: Vec::new(),
+                });
                 self.out.push(ServerFrame::Changes {
-                    doc: wire_id(&notice.doc).to_owned(),
-                    changes: changes.clone(),
+                    doc,
+                    changes: snapshot.clone(),
                     heads: heads.clone(),
                 });
             }
-            NoticeEvent::Shared { .. } | NoticeEvent::Withdrawn => {}
+            NoticeEvent::Withdrawn => self.out.push(ServerFrame::Access {
+                shared: Vec::new(),
+                withdrawn: vec![doc],
+            }),
         }
     }
 

@@ -118,6 +118,19 @@ impl SyncHub {
         }
     }
 
+    /// Tells each of `readers`' connected devices to drop `doc` now.
+    fn withdraw_from(&self, readers: &[String], doc: &str) {
+        let event = Arc::new(NoticeEvent::Withdrawn);
+        for reader in readers {
+            let notice = Notice {
+                doc: doc.into(),
+                origin: 0,
+                event: event.clone(),
+            };
+            self.publish(reader, notice);
+        }
+    }
+
     /// Tells `reader`'s connected devices to drop `docs` now; devices that are not
     /// connected drop them on their next catch-up.
     pub fn withdraw(&self, reader: &str, docs: &[String]) {

@@ -5,6 +5,7 @@
 //! writer anyway, and a durable commit costs an fsync, so grouping is what lets many
 //! devices save at once without waiting on each other's disk flushes.
 
+use super::access;
 use crate::db::{Backend, Database, DatabaseError};
 use shared::protocol::Cursor;
 use sqlx::{Any, Row, Transaction};
@@ -59,11 +60,24 @@ pub struct ChangedDoc {
     pub heads: Vec<u8>,
 }
 
+/// Someone else's document shared with the user catching up.
+#[derive(Debug)]
+pub struct SharedWith {
+    /// The stored document id.
+    pub doc: String,
+    pub owner: String,
+    pub owner_name: String,
+}
+
 /// Everything a device lacks after its cursor.
 #[derive(Debug)]
 pub struct CatchUp {
-    /// The changed documents, oldest change first.
+    /// The changed documents, the user's own (oldest change first), then shared ones.
     pub docs: Vec<ChangedDoc>,
+    /// Which of `docs` are other people's, shared with the user.
+    pub shared: Vec<SharedWith>,
+    /// Documents the user could read before the cursor and may no longer.
+    pub withdrawn: Vec<String>,
     /// The owner's latest cursor.
     pub cursor: Cursor,
 }
@@ -75,6 +89,14 @@ pub struct DocWrite {
     pub doc_id: String,
     /// The user who sent the changes.
     pub author: String,
+    /// The document's owner: the author for a new document.
+    pub owner: String,
+    /// The users the entry's `share` list names after the changes, when the owner
+    /// changed it (or created the entry); `None` leaves the stored list as it is.
+    pub shares: Option<Vec<String>>,
+    /// Whether anyone besides the owner might read the document, before or after the
+    /// changes; when not, the write skips looking for readers.
+    pub may_have_readers: bool,
     /// The whole document after the changes (compacted, or the previous snapshot with
     /// the new bytes appended).
     pub snapshot: Vec<u8>,
@@ -88,7 +110,20 @@ pub struct DocWrite {
 
 struct Job {
     write: DocWrite,
-    done: oneshot::Sender<Result<Cursor, CommitError>>,
+    done: oneshot::Sender<Result<Committed, CommitError>>,
+}
+
+/// What a committed write changed for people other than its author.
+#[derive(Debug, Default)]
+pub struct Committed {
+    /// The owner's cursor after the write.
+    pub cursor: Cursor,
+    /// Users other than the owner who may read the document now.
+    pub readers: Vec<String>,
+    /// Readers who could not read it before this write.
+    pub granted: Vec<String>,
+    /// Users who could read it before this write and no longer may.
+    pub withdrawn: Vec<String>,
 }
 
 /// The synced-document store: reads from the pool, writes through the writer task.
@@ -178,11 +213,26 @@ impl Store {
                 }
             }
         }
+        let (shared, withdrawn) = if latest > cursor {
+            shared_since(&mut tx, owner, cursor, &mut docs).await?
+        } else {
+            Default::default()
+        };
         tx.commit().await?;
         Ok(CatchUp {
             docs,
+            shared,
+            withdrawn,
             cursor: latest,
         })
+    }
+
+    /// Whether `user` may read `doc_id`, owned by someone else, now.
+    pub async fn may_read(&self, doc_id: &str, user: &str) -> Result<bool, StoreError> {
+        let mut tx = self.database.pool().begin().await?;
+        let readers = access::readers(&mut tx, doc_id).await?;
+        tx.commit().await?;
+        Ok(readers.iter().any(|reader| reader == user))
     }
 
     /// The user's latest sequence number (0 before their first change).
@@ -195,8 +245,8 @@ impl Store {
         Ok(from_sql(last.unwrap_or(0)))
     }
 
-    /// Commits a write durably; resolves to the owner's cursor after it.
-    pub async fn commit(&self, write: DocWrite) -> Result<Cursor, CommitError> {
+    /// Commits a write durably; says who else it concerns.
+    pub async fn commit(&self, write: DocWrite) -> Result<Committed, CommitError> {
         let (done, result) = oneshot::channel();
         self.writer
             .send(Job { write, done })
@@ -204,6 +254,55 @@ impl Store {
             .map_err(|_| StoreError::WriterStopped)?;
         result.await.map_err(|_| StoreError::WriterStopped)?
     }
+}
+
+/// Other people's documents in `reader`'s feed after `cursor`: each one still shared
+/// is added whole to `docs` (a reader's device gets the compacted document, never a
+/// history it may lack the start of); the rest are withdrawn.
+async fn shared_since(
+    tx: &mut Transaction<'static, Any>,
+    reader: &str,
+    cursor: Cursor,
+    docs: &mut Vec<ChangedDoc>,
+) -> Result<(Vec<SharedWith>, Vec<String>), sqlx::Error> {
+    let feed: Vec<String> = sqlx::query_scalar(
+        "SELECT doc_id FROM reader_feed WHERE user_id = $1 AND seq > $2 GROUP BY doc_id ORDER BY MIN(seq)",
+    )
+    .bind(reader)
+    .bind(to_sql(cursor))
+    .fetch_all(&mut **tx)
+    .await?;
+    let (mut shared, mut withdrawn) = (Vec::new(), Vec::new());
+    for doc in feed {
+        // Access is checked as it is now, whatever the feed said at the time.
+        let row = sqlx::query(
+            "SELECT d.owner_id, u.display_name, d.heads, d.snapshot FROM documents d \
+             JOIN users u ON u.id = d.owner_id \
+             JOIN doc_shares s ON s.doc_id = d.id AND s.reader_id = $2 \
+             JOIN supervision v ON v.trainee_id = d.owner_id AND v.supervisor_id = $2 AND v.ended_at IS NULL \
+             WHERE d.id = $1",
+        )
+        .bind(&doc)
+        .bind(reader)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match row {
+            Some(row) => {
+                docs.push(ChangedDoc {
+                    id: doc.clone(),
+                    changes: row.try_get("snapshot")?,
+                    heads: row.try_get("heads")?,
+                });
+                shared.push(SharedWith {
+                    doc,
+                    owner: row.try_get("owner_id")?,
+                    owner_name: row.try_get("display_name")?,
+                });
+            }
+            None => withdrawn.push(doc),
+        }
+    }
+    Ok((shared, withdrawn))
 }
 
 /// Cursors are unsigned on the wire and BIGINT in SQL; they never come near 2^63.
@@ -246,7 +345,7 @@ async fn commit_batch(
     database: &Database,
     actors: &mut HashMap<String, String>,
     batch: &[Job],
-) -> Result<Vec<Result<Cursor, CommitError>>, sqlx::Error> {
+) -> Result<Vec<Result<Committed, CommitError>>, sqlx::Error> {
     let mut tx = database.pool().begin().await?;
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
@@ -302,25 +401,30 @@ async fn bind_actors(
 }
 
 /// Numbers the write in the owner's sequence, stores the document (only if the
-/// author owns it or it is new) and appends the bytes to the change log.
+/// author owns it or may read it), appends the bytes to the change log, keeps the
+/// share list in step, and puts the change in each reader's feed.
 async fn append(
     tx: &mut Transaction<'static, Any>,
     write: &DocWrite,
-) -> Result<Result<Cursor, CommitError>, sqlx::Error> {
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO cursors (user_id, last_seq) VALUES ($1, 1) \
-         ON CONFLICT (user_id) DO UPDATE SET last_seq = cursors.last_seq + 1 RETURNING last_seq",
-    )
-    .bind(&write.author)
-    .fetch_one(&mut **tx)
-    .await?;
+) -> Result<Result<Committed, CommitError>, sqlx::Error> {
+    let by_owner = write.author == write.owner;
+    if !by_owner
+        && !access::readers(tx, &write.doc_id)
+            .await?
+            .contains(&write.author)
+    {
+        return Ok(Err(CommitError::Forbidden(
+            "This entry is no longer shared with you.".into(),
+        )));
+    }
+    let seq = access::next_seq(tx, &write.owner).await?;
     let stored = sqlx::query(
         "INSERT INTO documents (id, owner_id, snapshot, heads, updated_seq) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (id) DO UPDATE SET snapshot = excluded.snapshot, heads = excluded.heads, \
          updated_seq = excluded.updated_seq WHERE documents.owner_id = excluded.owner_id",
     )
     .bind(&write.doc_id)
-    .bind(&write.author)
+    .bind(&write.owner)
     .bind(&write.snapshot)
     .bind(&write.heads)
     .bind(seq)
@@ -332,11 +436,67 @@ async fn append(
         )));
     }
     sqlx::query("INSERT INTO change_log (owner_id, seq, doc_id, bytes) VALUES ($1, $2, $3, $4)")
-        .bind(&write.author)
+        .bind(&write.owner)
         .bind(seq)
         .bind(&write.doc_id)
         .bind(&write.bytes)
         .execute(&mut **tx)
         .await?;
-    Ok(Ok(from_sql(seq)))
+    let mut committed = Committed {
+        cursor: from_sql(seq),
+        ..Committed::default()
+    };
+    if !write.may_have_readers {
+        return Ok(Ok(committed));
+    }
+    let before = access::readers(tx, &write.doc_id).await?;
+    if let (true, Some(shares)) = (by_owner, &write.shares) {
+        update_shares(tx, &write.doc_id, shares).await?;
+    }
+    let after = access::readers(tx, &write.doc_id).await?;
+    for reader in &after {
+        access::feed(tx, reader, &write.doc_id, true).await?;
+    }
+    for reader in before.iter().filter(|reader| !after.contains(reader)) {
+        access::feed(tx, reader, &write.doc_id, false).await?;
+        committed.withdrawn.push(reader.clone());
+    }
+    committed.granted = after
+        .iter()
+        .filter(|reader| !before.contains(reader))
+        .cloned()
+        .collect();
+    committed.readers = after;
+    Ok(Ok(committed))
+}
+
+/// Makes the stored share list of `doc_id` match the document's.
+async fn update_shares(
+    tx: &mut Transaction<'static, Any>,
+    doc_id: &str,
+    shares: &[String],
+) -> Result<(), sqlx::Error> {
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT reader_id FROM doc_shares WHERE doc_id = $1")
+            .bind(doc_id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for gone in stored.iter().filter(|user| !shares.contains(user)) {
+        sqlx::query("DELETE FROM doc_shares WHERE doc_id = $1 AND reader_id = $2")
+            .bind(doc_id)
+            .bind(gone)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for added in shares.iter().filter(|user| !stored.contains(user)) {
+        // Only existing users can be named (the list is the trainee's to fill).
+        sqlx::query(
+            "INSERT INTO doc_shares (doc_id, reader_id) SELECT $1, id FROM users WHERE id = $2",
+        )
+        .bind(doc_id)
+        .bind(added)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,5 +1,8 @@
 //! A Waymark server on a free loopback port for tests, and what tests do with it.
 
+#[allow(dead_code, reason = "only the sync tests drive the protocol by hand")]
+pub mod link;
+
 use server::db::{Database, DatabaseTarget};
 use std::path::Path;
 use tokio::net::TcpListener;

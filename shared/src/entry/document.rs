@@ -216,6 +216,12 @@ impl EntryDoc {
         }
     }
 
+    /// The user ids an entry document's `share` list names, read without taking it:
+    /// the server keeps its table of shares in step with this.
+    pub fn shares_of(doc: &AutoCommit) -> Result<BTreeSet<String>, DocumentError> {
+        members(doc, "share")
+    }
+
     fn commit(&mut self, now: Now, message: &str) {
         self.doc.commit_with(
             CommitOptions::default()
