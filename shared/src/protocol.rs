@@ -11,8 +11,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// The protocol version this code speaks.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// The protocol version this code speaks. Version 2 added supervision (`Access`, and
+/// other people's shared documents): a version 1 app is asked to update.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// The largest frame either side accepts, in bytes. A bigger change must be split
 /// (Automerge's sync messages are per document and usually far smaller).
