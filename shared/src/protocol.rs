@@ -323,7 +323,8 @@ mod tests {
         assert!(
             matches!(decode::<ClientFrame>(&bytes), Err(FrameError::Malformed(m)) if m.contains("follow"))
         );
-        let garbage = [0, 1, 0xff, 0xff, 0xff];
+        let [high, low] = PROTOCOL_VERSION.to_be_bytes();
+        let garbage = [high, low, 0xff, 0xff, 0xff];
         assert_eq!(
             decode::<ClientFrame>(&garbage).map_err(|e| e.code()),
             Err(ErrorCode::BadFrame)
