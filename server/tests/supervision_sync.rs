@@ -399,7 +399,17 @@ async fn entries_not_shared_are_never_sent_also_after_access_ends() {
             assert_refused(frames.last().expect("refused"), "not shared with you");
         }
 
-        // The relationship ends: a comment is refused and a catch-up sends nothing.
+        // The supervisor comments while they may (their connection now holds a copy)…
+        let changes = changes_by(&mut shared_doc, ActorId::random(), |d| {
+            let (author, draft) = feedback(&supervisor.id);
+            d.add_comment("early", &author, &draft, now().millis)
+                .map_err(|e| e.to_string())
+        });
+        let verdict = push(&mut supervisor.link, &shared, changes).await;
+        assert!(matches!(verdict, ServerFrame::Saved { .. }), "{verdict:?}");
+
+        // …then the relationship ends: that same connection may neither read nor
+        // write it, and a catch-up sends nothing.
         sqlx::query("UPDATE supervision SET ended_at = 1 WHERE id = $1")
             .bind(&relationship)
             .execute(server.database().pool())
@@ -412,6 +422,21 @@ async fn entries_not_shared_are_never_sent_also_after_access_ends() {
         });
         let verdict = push(&mut supervisor.link, &shared, changes).await;
         assert_refused(&verdict, "not shared with you");
+        supervisor
+            .link
+            .send(&[ClientFrame::Sync {
+                doc: shared.clone(),
+                message: first_sync_message(),
+            }])
+            .await;
+        let frames = supervisor
+            .link
+            .until(|f| matches!(f, ServerFrame::Rejected { .. }))
+            .await;
+        assert!(
+            !frames.iter().any(|f| matches!(f, ServerFrame::Sync { .. })),
+            "{frames:?}"
+        );
         let (_, caught_up) = connect(&server, &supervisor_token, 0).await;
         assert!(caught_up.docs.is_empty(), "{:?}", caught_up.docs.keys());
         // Keep the private entry's document alive until here.

@@ -352,8 +352,21 @@ impl Connection {
             // Build on the changes already accepted from this group.
             self.commit_pending().await;
         }
-        if self.replicas.contains_key(&id) {
-            return Some(id);
+        if let Some(replica) = self.replicas.get(&id) {
+            if replica.owner == user.id {
+                return Some(id);
+            }
+            // Access to someone else's entry can end at any moment: ask again each time.
+            match self.store().may_read(&id, &user.id).await {
+                Ok(true) => return Some(id),
+                Ok(false) => {
+                    self.replicas.remove(&id);
+                }
+                Err(error) => {
+                    self.unavailable(&error);
+                    return None;
+                }
+            }
         }
         let stored = match self.store().load(&id).await {
             Ok(stored) => stored,
