@@ -70,6 +70,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .nest("/auth", crate::auth::router())
+        .nest("/supervision", crate::supervision::router())
         .merge(crate::sync::router())
         .fallback(|| async { ApiError::NotFound });
     Router::new()
