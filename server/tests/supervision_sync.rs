@@ -511,3 +511,88 @@ async fn an_actor_bound_to_the_trainee_cannot_sign_the_supervisors_comment() {
         assert_refused(&verdict, "another person's device");
     }
 }
+
+/// Calls the supervision API as the holder of `token`.
+async fn api(
+    server: &TestServer,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> reqwest::Response {
+    let mut request = support::client()
+        .request(method, format!("{}/api/supervision{path}", server.url))
+        .bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("the server answers")
+}
+
+#[tokio::test]
+async fn ending_the_relationship_over_http_withdraws_shared_entries_everywhere() {
+    for (target, data) in databases() {
+        let app = tempfile::tempdir().expect("temp dir");
+        let server = TestServer::start_on(app.path(), target, data).await;
+        let (mut trainee, trainee_token) = person(&server, "trainee").await;
+        let (mut supervisor, supervisor_token) = person(&server, "supervisor").await;
+
+        // The trainee invites; the supervisor accepts the code.
+        let invite: serde_json::Value = api(
+            &server,
+            reqwest::Method::POST,
+            "/invites",
+            &trainee_token,
+            Some(serde_json::json!({ "relation": "educational_supervisor" })),
+        )
+        .await
+        .json()
+        .await
+        .expect("an invite");
+        let accepted = api(
+            &server,
+            reqwest::Method::POST,
+            "/accept",
+            &supervisor_token,
+            Some(serde_json::json!({ "code": invite["code"] })),
+        )
+        .await;
+        assert_eq!(accepted.status(), 201);
+        let relationship: serde_json::Value = accepted.json().await.expect("json");
+        assert_eq!(relationship["supervisor"]["id"], supervisor.id.as_str());
+
+        let (id, _) = shared_entry(&mut trainee, &supervisor.id, "Ran the rota").await;
+        let (_, seen) = connect(&server, &supervisor_token, 0).await;
+        assert_eq!(seen.shared, vec![id.clone()]);
+        supervisor
+            .link
+            .until(|f| matches!(f, ServerFrame::Changes { doc, .. } if *doc == id))
+            .await;
+
+        // The trainee ends it: the supervisor's connected phone drops the entry now…
+        let path = format!("/{}", relationship["id"].as_str().expect("an id"));
+        let ended = api(
+            &server,
+            reqwest::Method::DELETE,
+            &path,
+            &trainee_token,
+            None,
+        )
+        .await;
+        assert_eq!(ended.status(), 204);
+        let frames = supervisor
+            .link
+            .until(|f| matches!(f, ServerFrame::Access { withdrawn, .. } if !withdrawn.is_empty()))
+            .await;
+        assert!(
+            matches!(frames.last(), Some(ServerFrame::Access { withdrawn, .. }) if *withdrawn == vec![id.clone()])
+        );
+        // …and the laptop that had it is told at its next catch-up and sent nothing.
+        let (_, caught_up) = connect(&server, &supervisor_token, seen.cursor).await;
+        assert_eq!(caught_up.withdrawn, vec![id.clone()]);
+        assert!(caught_up.docs.is_empty());
+        // The trainee's own devices are unaffected.
+        let (_, own) = connect(&server, &trainee_token, 0).await;
+        assert!(own.docs.contains_key(&id));
+    }
+}

@@ -8,7 +8,7 @@ CREATE TABLE supervision (
     id            TEXT PRIMARY KEY,
     trainee_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     supervisor_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    relation      TEXT NOT NULL,             -- shared::supervision::Relation code
+    relation      TEXT NOT NULL,             -- shared::vocabulary::Relation code
     share_new     INTEGER NOT NULL DEFAULT 0,     -- 1: the trainee's new entries are shared with them
     started_at    INTEGER NOT NULL,               -- unix seconds
     ended_at      INTEGER,                        -- unix seconds; NULL while active
