@@ -493,3 +493,46 @@ pub async fn register(server: &Server, name: &str) -> Result<(String, String), F
         ))),
     }
 }
+
+/// Makes the holder of `supervisor_token` the educational supervisor of the holder of
+/// `trainee_token`, through the invite and accept API as people do it.
+pub async fn supervise(
+    server: &Server,
+    trainee_token: &str,
+    supervisor_token: &str,
+) -> Result<(), Failure> {
+    let client = reqwest::Client::new();
+    let call = |token: &str, path: &str, body: serde_json::Value| {
+        client
+            .post(format!("{}api/supervision/{path}", server.url()))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let failed = |error: reqwest::Error| Failure::Check(format!("supervise: {error}"));
+    let invite: serde_json::Value = call(
+        trainee_token,
+        "invites",
+        serde_json::json!({ "relation": "educational_supervisor" }),
+    )
+    .await
+    .map_err(failed)?
+    .json()
+    .await
+    .map_err(failed)?;
+    let accepted = call(
+        supervisor_token,
+        "accept",
+        serde_json::json!({ "code": invite["code"] }),
+    )
+    .await
+    .map_err(failed)?;
+    if accepted.status().is_success() {
+        Ok(())
+    } else {
+        Err(Failure::Check(format!(
+            "accepting the invite answered {}",
+            accepted.status()
+        )))
+    }
+}

@@ -5,7 +5,7 @@
 //! change another person's comment, and only a supervisor may assess.
 
 use crate::entry::{comment_at, CommentFacts};
-use automerge::{AutoCommit, ChangeHash, Patch, PatchAction, Prop, ReadDoc, ROOT};
+use automerge::{AutoCommit, ChangeHash, ObjId, Patch, PatchAction, Prop, ReadDoc, ROOT};
 use std::collections::BTreeSet;
 
 /// Who is writing, as the server knows them.
@@ -36,32 +36,95 @@ pub fn check_entry_changes(
     before: &[ChangeHash],
     writer: Writer,
 ) -> Result<(), Forbidden> {
+    match writer {
+        Writer::Owner(_) => check_owner_changes(doc, before, writer),
+        Writer::Reader(_) => check_reader_changes(doc, before, writer),
+    }
+}
+
+/// The owner may change anything but other people's comments and assessments, so
+/// only the feedback thread is diffed: an owner's edit costs what it did to comments.
+fn check_owner_changes(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    writer: Writer,
+) -> Result<(), Forbidden> {
+    let replaced =
+        || Forbidden("The feedback thread cannot be replaced; add or edit single comments.".into());
+    let was = comments_object(doc.get_at(ROOT, "comments", before));
+    let is = comments_object(doc.get(ROOT, "comments"));
+    let touched: BTreeSet<String> = match (was, is) {
+        (_, None) if before.is_empty() => BTreeSet::new(),
+        (Some(_), None) => return Err(replaced()),
+        (None, None) => BTreeSet::new(),
+        (Some(was), Some(is)) if was != is => return Err(replaced()),
+        // A thread that did not exist before: every comment in it is new.
+        (None, Some(is)) => doc.keys(&is).collect(),
+        (Some(_), Some(is)) => {
+            let after = doc.get_heads();
+            let patches = doc
+                .diff_obj(&is, before, &after, true)
+                .map_err(|_| Forbidden("The feedback thread could not be read.".into()))?;
+            patches
+                .iter()
+                .filter_map(|patch| comment_touched(patch, &is))
+                .collect()
+        }
+    };
+    let after = doc.get_heads();
+    for id in touched {
+        check_comment(doc, &id, before, &after, writer)?;
+    }
+    Ok(())
+}
+
+fn comments_object(
+    found: Result<Option<(automerge::Value<'_>, ObjId)>, automerge::AutomergeError>,
+) -> Option<ObjId> {
+    match found {
+        Ok(Some((automerge::Value::Object(automerge::ObjType::Map), id))) => Some(id),
+        _ => None,
+    }
+}
+
+/// The id of the comment a patch inside the thread `thread` touches.
+fn comment_touched(patch: &Patch, thread: &ObjId) -> Option<String> {
+    let key = |prop: &Prop| match prop {
+        Prop::Map(key) => Some(key.clone()),
+        Prop::Seq(_) => None,
+    };
+    if &patch.obj == thread {
+        return match &patch.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.clone()),
+            PatchAction::Increment { prop, .. } | PatchAction::Conflict { prop } => key(prop),
+            _ => None,
+        };
+    }
+    let at = patch.path.iter().position(|(obj, _)| obj == thread)?;
+    key(&patch.path[at].1)
+}
+
+/// A supervisor may touch their own comments and nothing else: the whole change set
+/// is diffed, so even a write that loses a conflict (and so changes nothing visible)
+/// is seen.
+fn check_reader_changes(
+    doc: &mut AutoCommit,
+    before: &[ChangeHash],
+    writer: Writer,
+) -> Result<(), Forbidden> {
     let after = doc.get_heads();
     let patches = doc.diff(before, &after);
     let mut comments = BTreeSet::new();
     for patch in &patches {
         match touched(patch) {
-            Touched::Field(field) => {
-                if let Writer::Reader(_) = writer {
-                    return Err(Forbidden(reader_may_not(field)));
-                }
-            }
+            Touched::Field(field) => return Err(Forbidden(reader_may_not(field))),
             Touched::Comment(id) => {
                 comments.insert(id);
             }
             Touched::AllComments => {
-                // Only a brand-new entry may create its (empty) comments map.
-                let existed = doc
-                    .get_at(ROOT, "comments", before)
-                    .ok()
-                    .flatten()
-                    .is_some();
-                if existed || matches!(writer, Writer::Reader(_)) {
-                    return Err(Forbidden(
-                        "The feedback thread cannot be replaced; add or edit single comments."
-                            .into(),
-                    ));
-                }
+                return Err(Forbidden(
+                    "The feedback thread cannot be replaced; add or edit single comments.".into(),
+                ))
             }
         }
     }

@@ -270,3 +270,51 @@ fn an_empty_comment_is_refused_on_the_device() {
         .expect_err("empty");
     assert!(error.to_string().contains("write a comment"), "{error}");
 }
+
+#[test]
+fn the_trainee_cannot_replace_or_delete_the_thread_or_hide_a_write_in_a_comment() {
+    let mut server = entry();
+    let mut supervisor = copy_for(&mut server, b"supervisor");
+    supervisor
+        .add_comment("c1", &person(SUPERVISOR), &feedback("Good."), now().millis)
+        .expect("comment");
+    server.merge(&mut supervisor).expect("merges");
+
+    let mut laptop = copy_for(&mut server, b"laptop");
+    laptop
+        .automerge_mut()
+        .put_object(ROOT, "comments", ObjType::Map)
+        .expect("replace");
+    laptop.automerge_mut().commit();
+    let refused = check(&mut server, &mut laptop, Writer::Owner(TRAINEE)).expect_err("wipe");
+    assert!(refused.contains("cannot be replaced"), "{refused}");
+
+    let mut laptop = copy_for(&mut server, b"laptop");
+    laptop
+        .automerge_mut()
+        .delete(ROOT, "comments")
+        .expect("delete");
+    laptop.automerge_mut().commit();
+    assert!(check(&mut server, &mut laptop, Writer::Owner(TRAINEE)).is_err());
+
+    // A write into the supervisor's comment that loses its conflict is still seen.
+    let mut laptop = copy_for(&mut server, &[0]);
+    let doc = laptop.automerge_mut();
+    let Some((Value::Object(ObjType::Map), comments)) = doc.get(ROOT, "comments").expect("get")
+    else {
+        panic!("no comments map");
+    };
+    let Some((Value::Object(ObjType::Map), comment)) = doc.get(&comments, "c1").expect("get")
+    else {
+        panic!("no comment");
+    };
+    doc.put(&comment, "signed_off", false).expect("put");
+    doc.commit();
+    let mut winner = copy_for(&mut server, b"zzz-supervisor");
+    winner
+        .edit_comment("c1", SUPERVISOR, &feedback("Good, and more."), now().millis)
+        .expect("edit");
+    server.merge(&mut winner).expect("merges");
+    let refused = check(&mut server, &mut laptop, Writer::Owner(TRAINEE)).expect_err("hidden");
+    assert!(refused.contains("someone else's"), "{refused}");
+}

@@ -6,10 +6,9 @@
 //! `sync-bench [--workload FILE]`: the portfolio is generated from the fixed seed, or
 //! read from a workload file in the BENCHMARKS.md format.
 
-use automerge::transaction::Transactable;
-use automerge::{AutoCommit, AutomergeError, ObjType, ReadDoc, ROOT};
+use automerge::AutoCommit;
 use e2e::device::Device;
-use e2e::{register, Failure, Server};
+use e2e::{register, supervise, Failure, Server};
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 use rand::{Rng, SeedableRng};
@@ -17,10 +16,10 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use shared::day::Day;
-use shared::entry::Now;
+use shared::entry::{CommentDraft, EntryEdit, Now};
 use shared::workload::{sentence, Portfolio, WorkloadEntry, SEED};
 use shared::ActorId;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Display;
 use std::io::Write;
 use std::path::Path;
@@ -159,6 +158,21 @@ impl Workload {
     }
 }
 
+/// The supervisor's device writes `comment` into its entry (bodies only: the workload
+/// has no entrustment levels or sign-offs).
+fn write_comment(
+    supervisor: &mut Device,
+    supervisor_id: &str,
+    comment: &Comment,
+) -> Result<(), Failure> {
+    let draft = CommentDraft {
+        body: comment.body.clone(),
+        ..CommentDraft::default()
+    };
+    supervisor.comment(&comment.entry_id, &comment.id, supervisor_id, &draft)?;
+    Ok(())
+}
+
 /// An entry as JSON in the workload file's shape (for the compressed-size floor).
 fn entry_json(entry: &WorkloadEntry) -> Value {
     json!({
@@ -173,19 +187,6 @@ fn deflated(value: &Value) -> Result<usize, Failure> {
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(value.to_string().as_bytes())?;
     Ok(encoder.finish()?.len())
-}
-
-/// Writes a comment into an entry document's `comments` map.
-fn write_comment(doc: &mut AutoCommit, comment: &Comment) -> Result<(), AutomergeError> {
-    let comments = match doc.get(ROOT, "comments")? {
-        Some((automerge::Value::Object(ObjType::Map), id)) => id,
-        _ => doc.put_object(ROOT, "comments", ObjType::Map)?,
-    };
-    let map = doc.put_object(&comments, comment.id.as_str(), ObjType::Map)?;
-    doc.put(&map, "author", comment.author.as_str())?;
-    doc.put(&map, "body", comment.body.as_str())?;
-    doc.put(&map, "created_at", comment.created_at.as_str())?;
-    Ok(())
 }
 
 /// The server's peak resident memory since the last [`reset_peak`], in KiB.
@@ -344,32 +345,43 @@ async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> Resul
     let pid = server.pid();
     let url = server.url();
     let (_, token) = register(&server, "trainee").await?;
+    let (supervisor_id, supervisor_token) = register(&server, "supervisor").await?;
+    supervise(&server, &token, &supervisor_token).await?;
 
-    // Seeding (not measured): the trainee's phone pushes the portfolio, with the
-    // supervisor's comments written into each entry's `comments` map.
-    let mut by_entry: BTreeMap<&str, Vec<&Comment>> = BTreeMap::new();
-    for comment in &work.comments {
-        by_entry
-            .entry(comment.entry_id.as_str())
-            .or_default()
-            .push(comment);
-    }
+    // Seeding (not measured): the trainee's phone pushes the portfolio, sharing every
+    // entry the supervisor comments on; the supervisor's phone then writes the
+    // comments, as the server's access rules require.
+    let commented: BTreeSet<&str> = work
+        .comments
+        .iter()
+        .chain(&work.catch_up_comments)
+        .map(|comment| comment.entry_id.as_str())
+        .collect();
     let author = ActorId::from(&b"workload-author"[..]);
+    let share = EntryEdit::Share {
+        user: supervisor_id.clone(),
+        shared: true,
+    };
     let mut phone = Device::new("phone");
     phone.connect(&url, &token).await?;
     phone.sync().await?;
     for batch in work.entries.chunks(100) {
         for entry in batch {
             let mut document = entry.to_document(now(), author.clone()).map_err(fail)?;
-            let doc = document.automerge_mut();
-            for comment in by_entry.get(entry.id.as_str()).into_iter().flatten() {
-                write_comment(doc, comment).map_err(fail)?;
+            if commented.contains(entry.id.as_str()) {
+                document.apply(&share, now()).map_err(fail)?;
             }
-            doc.commit();
-            phone.put_doc(&entry.id, doc.clone())?;
+            phone.put_doc(&entry.id, document.automerge_mut().clone())?;
         }
         phone.sync().await?;
     }
+    let mut supervisor = Device::new("supervisor");
+    supervisor.connect(&url, &supervisor_token).await?;
+    supervisor.sync().await?;
+    for comment in &work.comments {
+        write_comment(&mut supervisor, &supervisor_id, comment)?;
+    }
+    supervisor.sync().await?;
 
     // S1: a new device with empty storage signs in and pulls everything.
     figures.peak_reset_refused |= !reset_peak(pid);
@@ -426,13 +438,9 @@ async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> Resul
         laptop.append_reflection(&edit.entry_id, &edit.append)?;
     }
     for comment in &work.catch_up_comments {
-        let mut written = Ok(());
-        phone.edit_raw(&comment.entry_id, |doc| {
-            written = write_comment(doc, comment);
-        })?;
-        written.map_err(fail)?;
+        write_comment(&mut supervisor, &supervisor_id, comment)?;
     }
-    phone.sync().await?;
+    supervisor.sync().await?;
 
     figures.peak_reset_refused |= !reset_peak(pid);
     laptop.reset_traffic();
@@ -699,9 +707,10 @@ async fn main() -> Result<(), Failure> {
     figures.print();
     println!();
     println!("Notes:");
-    println!("- Comments are a supervisor's, but sharing is not built yet: each is written");
-    println!("  straight into the entry document's `comments` map with Automerge, on the");
-    println!("  trainee's own account (S1: when seeding; S2: on the trainee's second device).");
+    println!("- Comments are written by a real supervisor account (an educational");
+    println!("  supervisor, through invite and accept) on its own device, on entries the");
+    println!("  trainee shared with it, and pass the server's access checks (S1: when");
+    println!("  seeding; S2: while the trainee's laptop is offline).");
     println!("- Bytes are WebSocket frame payloads; the HTTP upgrade, WebSocket framing and");
     println!("  TCP/IP headers are not counted. Round trips are flights of frames the");
     println!("  measured device sent during the measured phase.");
