@@ -3,14 +3,16 @@
 //!
 //! - the capture form's draft, until the entry is saved;
 //! - text typed into an entry that has not yet reached IndexedDB ("pending text"),
-//!   replayed into the entry when it is next opened or at start-up.
+//!   replayed into the entry when it is next opened or at start-up;
+//! - the comment being written on an entry, until it is added.
 
 use gloo_storage::{LocalStorage, Storage};
-use shared::entry::CaptureDraft;
+use shared::entry::{CaptureDraft, CommentDraft};
 use std::collections::BTreeMap;
 
 const CAPTURE_DRAFT: &str = "waymark.capture-draft";
 const PENDING_PREFIX: &str = "waymark.pending.";
+const COMMENT_PREFIX: &str = "waymark.comment-draft.";
 
 /// Why a small write failed.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -34,6 +36,27 @@ pub fn keep_capture_draft(draft: &CaptureDraft) -> Result<(), DeviceStateError> 
 /// Forgets the capture draft once it has become an entry.
 pub fn clear_capture_draft() {
     LocalStorage::delete(CAPTURE_DRAFT);
+}
+
+/// The comment being written on an entry, as last typed (empty if none).
+pub fn comment_draft(entry_id: &str) -> CommentDraft {
+    LocalStorage::get(format!("{COMMENT_PREFIX}{entry_id}")).unwrap_or_default()
+}
+
+/// Keeps the comment being written on an entry.
+pub fn keep_comment_draft(entry_id: &str, draft: &CommentDraft) -> Result<(), DeviceStateError> {
+    keep(&format!("{COMMENT_PREFIX}{entry_id}"), draft)
+}
+
+/// Forgets the comment draft once it is in the entry.
+pub fn clear_comment_draft(entry_id: &str) {
+    LocalStorage::delete(format!("{COMMENT_PREFIX}{entry_id}"));
+}
+
+/// Forgets everything kept beside an entry (for one that is no longer shared).
+pub fn forget_entry(entry_id: &str) {
+    clear_comment_draft(entry_id);
+    LocalStorage::delete(format!("{PENDING_PREFIX}{entry_id}"));
 }
 
 /// Text fields of one entry typed but not yet stored, by field key.

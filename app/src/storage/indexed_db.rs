@@ -179,6 +179,19 @@ impl DocStore {
         done.await
     }
 
+    /// Deletes documents and their summaries together; resolves once committed.
+    pub async fn remove(&self, ids: &[String]) -> Result<(), StoreError> {
+        let transaction = self.write_transaction()?;
+        let done = committed(transaction.clone());
+        let docs = transaction.object_store(DOCS)?;
+        let summaries = transaction.object_store(SUMMARIES)?;
+        for id in ids {
+            docs.delete(&id.into())?;
+            summaries.delete(&id.into())?;
+        }
+        done.await
+    }
+
     /// The bytes of one document, if stored.
     pub async fn document(&self, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let transaction = self

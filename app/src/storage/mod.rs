@@ -3,3 +3,4 @@
 
 pub mod device;
 pub mod indexed_db;
+pub mod shared_with_me;

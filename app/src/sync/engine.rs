@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::protocol::{self, Cursor, ErrorCode, ServerFrame};
 use shared::sync::client::{Action, ClientSession};
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 const OUTBOX: &str = "waymark.sync.outbox";
 const CURSOR: &str = "waymark.sync.cursor";
@@ -58,7 +58,8 @@ struct Inner {
 pub struct SyncEngine {
     portfolio: Portfolio,
     status: RwSignal<SyncStatus>,
-    waiting: RwSignal<usize>,
+    /// Documents with changes the server has not stored yet.
+    outbox: RwSignal<BTreeSet<String>>,
     account: RwSignal<Option<Account>>,
     problems: RwSignal<Vec<String>>,
     inner: StoredValue<Inner, LocalStorage>,
@@ -78,7 +79,7 @@ impl SyncEngine {
             } else {
                 SyncStatus::SignedOut
             }),
-            waiting: RwSignal::new(outbox.len()),
+            outbox: RwSignal::new(outbox.iter().cloned().collect()),
             account: RwSignal::new(account),
             problems: RwSignal::new(Vec::new()),
             inner: StoredValue::new_local(Inner {
@@ -104,12 +105,22 @@ impl SyncEngine {
 
     /// How many documents have changes the server has not stored yet.
     pub fn waiting(&self) -> usize {
-        self.waiting.get()
+        self.outbox.with(BTreeSet::len)
+    }
+
+    /// Whether document `id` has changes the server has not stored yet.
+    pub fn is_waiting(&self, id: &str) -> bool {
+        self.outbox.with(|outbox| outbox.contains(id))
     }
 
     /// The signed-in account, if any.
     pub fn account(&self) -> Option<Account> {
         self.account.get()
+    }
+
+    /// The signed-in account, without subscribing to changes.
+    pub fn account_untracked(&self) -> Option<Account> {
+        self.account.get_untracked()
     }
 
     /// Changes the server refused, for the trainee to read.
@@ -296,7 +307,7 @@ impl SyncEngine {
                     let outbox = self.inner.with_value(|inner| {
                         inner.session.outbox().iter().cloned().collect::<Vec<_>>()
                     });
-                    self.waiting.set(outbox.len());
+                    self.outbox.set(outbox.iter().cloned().collect());
                     if let Err(error) = DeviceStorage::set(OUTBOX, &outbox) {
                         leptos::logging::warn!(
                             "could not keep the list of unsent changes: {error}"
@@ -315,6 +326,9 @@ impl SyncEngine {
                     });
                 }
                 Action::Failed { code, message } => self.failed(code, message),
+                Action::Access { shared, withdrawn } => {
+                    self.portfolio.access_changed(shared, withdrawn).await
+                }
             }
         }
         self.refresh_status();

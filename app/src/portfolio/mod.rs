@@ -7,10 +7,19 @@
 //! committed it, so closing the tab mid-sentence loses nothing. "Saved" is shown only
 //! after the commit.
 
+mod feedback;
+mod shared_with_me;
+mod sync;
+mod writes;
+
+pub use feedback::unread_comments;
+use writes::summary_json;
+
 use crate::clock;
 use crate::metrics;
 use crate::storage::device;
 use crate::storage::indexed_db::{DocStore, StoreError};
+use crate::storage::shared_with_me::{self as shared_index, SharedWithMe};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -99,6 +108,8 @@ pub struct Portfolio {
     load: RwSignal<LoadState>,
     save: RwSignal<SaveState>,
     persistent: RwSignal<Option<bool>>,
+    /// Entries on this device that belong to other people, and whose they are.
+    shared: RwSignal<SharedWithMe>,
     inner: StoredValue<Inner, LocalStorage>,
 }
 
@@ -111,6 +122,7 @@ impl Portfolio {
             load: RwSignal::new(LoadState::Loading),
             save: RwSignal::new(SaveState::Idle),
             persistent: RwSignal::new(None),
+            shared: RwSignal::new(shared_index::load()),
             inner: StoredValue::new_local(Inner {
                 store: DocStore::open().boxed_local().shared(),
                 // A fresh actor per app start: two tabs never write as one actor.
@@ -137,9 +149,15 @@ impl Portfolio {
 
     async fn read_device(self) -> Result<(), ChangeError> {
         let store = self.store().await?;
+        // A withdrawal interrupted last time: finish deleting first.
+        self.finish_withdrawals().await;
+        let withdrawing = self
+            .shared
+            .with_untracked(|shared| shared.withdrawing.clone());
         let mut entries = BTreeMap::new();
         for summary in store.summaries().await? {
             match serde_json::from_str::<Entry>(&summary) {
+                Ok(entry) if withdrawing.contains(&entry.id) => {}
                 Ok(entry) => {
                     entries.insert(entry.id.clone(), entry);
                 }
@@ -187,12 +205,16 @@ impl Portfolio {
         self.profile.get()
     }
 
-    /// Entries not deleted, newest first (by date, then by creation).
+    /// The user's own entries not deleted, newest first (by date, then by creation);
+    /// entries others share with them are in [`Portfolio::shared_entries`].
     pub fn entries(&self) -> Vec<Entry> {
+        let shared = self
+            .shared
+            .with(|shared| shared.docs.keys().cloned().collect::<HashSet<_>>());
         self.entries.with(|entries| {
             let mut list: Vec<Entry> = entries
                 .values()
-                .filter(|entry| !entry.deleted)
+                .filter(|entry| !entry.deleted && !shared.contains(&entry.id))
                 .cloned()
                 .collect();
             list.sort_by_key(|entry| std::cmp::Reverse((entry.occurred_on, entry.created_at)));
@@ -301,24 +323,7 @@ impl Portfolio {
         let (bytes, saved) = bytes;
         self.profile.set(saved);
         self.changed_here(PROFILE_DOC_ID);
-        let portfolio = *self;
-        let save = self.save;
-        save.set(SaveState::Saving);
-        spawn_local(async move {
-            let stored = match portfolio.store().await {
-                Ok(store) => store
-                    .put(PROFILE_DOC_ID, &bytes, None)
-                    .await
-                    .map_err(ChangeError::from),
-                Err(error) => Err(error),
-            };
-            match stored {
-                Ok(()) => save.set(SaveState::Saved {
-                    at: clock::now().millis,
-                }),
-                Err(error) => save.set(SaveState::Failed(error.to_string())),
-            }
-        });
+        self.store_profile(bytes);
         Ok(())
     }
 
@@ -334,107 +339,14 @@ impl Portfolio {
         }
     }
 
-    /// Ids of every document on the device (entries and the profile).
-    pub fn document_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .entries
-            .with_untracked(|entries| entries.keys().cloned().collect());
-        ids.push(PROFILE_DOC_ID.to_owned());
-        ids
-    }
-
-    /// Runs `sync` on the Automerge document `id` (an empty one if the device has
-    /// none yet); if the document changed, shows and stores the result.
-    pub async fn with_synced_doc<R>(
-        &self,
-        id: &str,
-        sync: impl FnOnce(&mut AutoCommit) -> R,
-    ) -> Result<R, ChangeError> {
-        if id == PROFILE_DOC_ID {
-            return self.with_synced_profile(sync).await;
-        }
-        let known = self
-            .inner
-            .with_value(|inner| inner.docs.contains_key(id) || inner.arriving.contains_key(id));
-        if !known {
-            // One read: `open` finds the document on the device or says it is not there.
-            match self.open(id).await {
-                Ok(()) => {}
-                Err(ChangeError::NotFound) => self.inner.update_value(|inner| {
-                    let doc = AutoCommit::new().with_actor(inner.actor.clone());
-                    inner.arriving.entry(id.to_owned()).or_insert(doc);
-                }),
-                Err(error) => return Err(error),
-            }
-        }
-        let outcome = self
-            .inner
-            .try_update_value(|inner| {
-                let doc = match inner.docs.get_mut(id) {
-                    Some(entry) => entry.automerge_mut(),
-                    None => inner.arriving.get_mut(id)?,
-                };
-                let before = doc.get_heads();
-                let result = sync(doc);
-                let changed = doc.get_heads() != before;
-                // A newly arrived entry joins the portfolio once it reads whole.
-                if changed {
-                    if let Some(arrived) = inner.arriving.remove(id) {
-                        match EntryDoc::from_synced(arrived.clone()) {
-                            Ok(entry) => {
-                                inner.docs.insert(id.to_owned(), entry);
-                            }
-                            Err(_) => {
-                                inner.arriving.insert(id.to_owned(), arrived);
-                            }
-                        }
-                    }
-                }
-                Some((result, changed && inner.docs.contains_key(id)))
-            })
-            .flatten()
-            .ok_or(ChangeError::NotFound)?;
-        let (result, show) = outcome;
-        if show {
-            self.refresh(id)?;
-            self.persist(id);
-        }
-        Ok(result)
-    }
-
-    async fn with_synced_profile<R>(
-        &self,
-        sync: impl FnOnce(&mut AutoCommit) -> R,
-    ) -> Result<R, ChangeError> {
-        let outcome = self
-            .inner
-            .try_update_value(|inner| {
-                let profile = inner.profile.as_mut()?;
-                let doc = profile.automerge_mut();
-                let before = doc.get_heads();
-                let result = sync(doc);
-                let changed = doc.get_heads() != before;
-                Some((result, changed.then(|| (profile.save(), profile.read()))))
-            })
-            .flatten()
-            .ok_or(ChangeError::NotFound)?;
-        let (result, changed) = outcome;
-        if let Some((bytes, profile)) = changed {
-            self.profile.set(profile);
-            self.store()
-                .await?
-                .put(PROFILE_DOC_ID, &bytes, None)
-                .await?;
-        }
-        Ok(result)
-    }
-
-    async fn store(&self) -> Result<DocStore, ChangeError> {
-        let opening = self.inner.with_value(|inner| inner.store.clone());
-        Ok(opening.await?)
-    }
-
     fn apply(&self, id: &str, edit: &EntryEdit) -> Result<(), ChangeError> {
+        // The server refuses any such change, and the trainee's words are theirs.
+        if let Some(owner) = self.owner_of_untracked(id) {
+            return Err(ChangeError::Invalid(format!(
+                "This entry is {}'s: you can add feedback to it, not change it.",
+                owner.name
+            )));
+        }
         self.inner
             .try_update_value(|inner| {
                 let doc = inner.docs.get_mut(id).ok_or(ChangeError::NotFound)?;
@@ -454,80 +366,6 @@ impl Portfolio {
         });
         Ok(())
     }
-
-    /// Writes an entry to IndexedDB; edits made during a write are written after it,
-    /// so at most one write per entry is in flight and the last one always lands.
-    fn persist(&self, id: &str) {
-        let already_writing = self
-            .inner
-            .try_update_value(|inner| {
-                if inner.writing.contains(id) {
-                    inner.dirty.insert(id.to_owned());
-                    true
-                } else {
-                    inner.writing.insert(id.to_owned());
-                    false
-                }
-            })
-            .unwrap_or(true);
-        if already_writing {
-            return;
-        }
-        let portfolio = *self;
-        let id = id.to_owned();
-        self.save.set(SaveState::Saving);
-        spawn_local(async move {
-            let outcome = portfolio.write_until_settled(&id).await;
-            let idle = portfolio
-                .inner
-                .try_update_value(|inner| {
-                    inner.writing.remove(&id);
-                    inner.writing.is_empty()
-                })
-                .unwrap_or(true);
-            match outcome {
-                Err(error) => portfolio.save.set(SaveState::Failed(format!(
-                    "Not saved on this device: {error}. Your text is still here; free some space or try again."
-                ))),
-                Ok(()) if idle => portfolio.save.set(SaveState::Saved {
-                    at: clock::now().millis,
-                }),
-                Ok(()) => {}
-            }
-        });
-    }
-
-    async fn write_until_settled(&self, id: &str) -> Result<(), ChangeError> {
-        let store = self.store().await?;
-        loop {
-            // Taken together, synchronously: all of `pending` is in `bytes`.
-            let pending = device::pending_text(id);
-            // The summary the screens show was read from the document by the edit
-            // that made it dirty; it is not read a second time here.
-            let bytes = self.inner.try_update_value(|inner| {
-                inner.dirty.remove(id);
-                inner.docs.get_mut(id).map(EntryDoc::save)
-            });
-            let summary = self
-                .entries
-                .with_untracked(|entries| entries.get(id).map(summary_json));
-            let (Some(Some(bytes)), Some(summary)) = (bytes, summary) else {
-                return Err(ChangeError::NotFound);
-            };
-            let summary = summary?;
-            store.put(id, &bytes, Some(&summary)).await?;
-            device::settle_pending_text(id, &pending);
-            let again = self.inner.with_value(|inner| inner.dirty.contains(id));
-            if !again {
-                return Ok(());
-            }
-        }
-    }
-}
-
-/// An entry's summary as stored beside its document.
-fn summary_json(entry: &Entry) -> Result<String, ChangeError> {
-    serde_json::to_string(entry).map_err(|error| ChangeError::Invalid(error.to_string()))
 }
 
 /// Asks the browser to keep this site's storage even when the device runs low, so a
