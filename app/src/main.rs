@@ -4,6 +4,7 @@
 mod clock;
 mod components;
 mod metrics;
+mod network;
 mod portfolio;
 mod screens;
 mod service_worker;

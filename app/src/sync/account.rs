@@ -79,15 +79,17 @@ struct UserBody {
     display_name: String,
 }
 
+/// The JSON body of every refusal of the HTTP API.
 #[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
+pub(super) struct ErrorBody {
+    pub error: ErrorDetail,
 }
 
+/// What went wrong, in words for people, and the request field at fault if one is.
 #[derive(Deserialize)]
-struct ErrorDetail {
-    message: String,
-    field: Option<String>,
+pub(super) struct ErrorDetail {
+    pub message: String,
+    pub field: Option<String>,
 }
 
 /// Signs in with an existing account.

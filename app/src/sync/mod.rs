@@ -2,3 +2,5 @@
 
 pub mod account;
 pub mod engine;
+pub mod roster;
+pub mod supervision;
