@@ -24,6 +24,24 @@ pub fn time_of_day(millis: i64) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
+/// "22 Nov 2026" for a time in milliseconds since 1970, in the device's zone.
+pub fn date(millis: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let date = js_sys::Date::new(&(millis as f64).into());
+    let month = MONTHS
+        .get(date.get_month() as usize)
+        .copied()
+        .unwrap_or_default();
+    format!("{} {month} {}", date.get_date(), date.get_full_year())
+}
+
+/// "22 Nov 2026, 14:05" for a time in milliseconds since 1970.
+pub fn date_and_time(millis: i64) -> String {
+    format!("{}, {}", date(millis), time_of_day(millis))
+}
+
 /// A new random id (a UUID) for an entry.
 pub fn new_id() -> String {
     web_sys::window()

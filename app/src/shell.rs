@@ -2,15 +2,19 @@
 //! undo toast and the "new version" banner.
 
 use crate::clock;
+use crate::network::Online;
 use crate::portfolio::{LoadState, Portfolio, SaveState};
 use crate::screens::account::AccountScreen;
 use crate::screens::capture::Capture;
 use crate::screens::entries::Entries;
 use crate::screens::entry::{undo_delete, EntryScreen};
 use crate::screens::home::Home;
+use crate::screens::inbox::Inbox;
 use crate::screens::profile::ProfileScreen;
+use crate::screens::supervision::{AcceptScreen, SupervisionScreen};
 use crate::service_worker;
 use crate::sync::engine::{SyncEngine, SyncStatus};
+use crate::sync::roster::Roster;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -26,7 +30,14 @@ pub enum Toast {
 pub fn App() -> impl IntoView {
     let portfolio = Portfolio::start();
     provide_context(portfolio);
-    provide_context(SyncEngine::start(portfolio));
+    let engine = SyncEngine::start(portfolio);
+    provide_context(engine);
+    let roster = Roster::start(engine, portfolio);
+    provide_context(roster);
+    provide_context(Online::start());
+    // Supervisors get an inbox tab; everyone else needs no more than the screen.
+    let supervising =
+        Memo::new(move |_| !roster.trainees().is_empty() || !portfolio.sharing_owners().is_empty());
     let toast = RwSignal::new(None::<Toast>);
     provide_context(toast);
     let update_ready = RwSignal::new(false);
@@ -61,6 +72,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/entries/:id") view=EntryScreen/>
                     <Route path=path!("/profile") view=ProfileScreen/>
                     <Route path=path!("/account") view=AccountScreen/>
+                    <Route path=path!("/supervision") view=SupervisionScreen/>
+                    <Route path=path!("/supervision/accept/:code") view=AcceptScreen/>
+                    <Route path=path!("/inbox") view=Inbox/>
                 </Routes>
             </main>
             <ToastBar/>
@@ -68,6 +82,10 @@ pub fn App() -> impl IntoView {
                 <A href="/" exact=true>"Home"</A>
                 <A href="/new">"Log"</A>
                 <A href="/entries">"Entries"</A>
+                <Show when=move || supervising.get()>
+                    <A href="/inbox">"Inbox"</A>
+                </Show>
+                <A href="/supervision">"Supervision"</A>
                 <A href="/profile">"Profile"</A>
             </nav>
         </Router>
@@ -80,13 +98,7 @@ pub fn App() -> impl IntoView {
 fn Status() -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
     let engine = expect_context::<SyncEngine>();
-    let online = RwSignal::new(
-        web_sys::window()
-            .map(|w| w.navigator().on_line())
-            .unwrap_or(true),
-    );
-    let _ = window_event_listener(leptos::ev::online, move |_| online.set(true));
-    let _ = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    let online = expect_context::<Online>();
     let saved = move || match portfolio.save_state() {
         SaveState::Idle => String::new(),
         SaveState::Saving => "Saving…".into(),

@@ -7,6 +7,7 @@ use crate::sync::engine::{SyncEngine, SyncStatus};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The account screen.
 #[component]
@@ -25,6 +26,13 @@ pub fn AccountScreen() -> impl IntoView {
 #[component]
 fn SignIn() -> impl IntoView {
     let engine = expect_context::<SyncEngine>();
+    let navigate = use_navigate();
+    // Where to go once signed in, e.g. back to an invite link; only this app's paths.
+    let next = use_query_map().with_untracked(|query| {
+        query
+            .get("next")
+            .filter(|path| path.starts_with('/') && !path.starts_with("//"))
+    });
     let creating = RwSignal::new(false);
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -41,11 +49,14 @@ fn SignIn() -> impl IntoView {
         Some(AccountError::Field { .. }) | None => None,
         Some(other) => Some(other.to_string()),
     };
+    let returning = next.is_some();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
+        let navigate = navigate.clone();
+        let next = next.clone();
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -64,6 +75,9 @@ fn SignIn() -> impl IntoView {
                 Ok(account) => {
                     password.set(String::new());
                     engine.signed_in(account);
+                    if let Some(next) = next {
+                        navigate(&next, Default::default());
+                    }
                 }
                 Err(failure) => error.set(Some(failure)),
             }
@@ -71,6 +85,7 @@ fn SignIn() -> impl IntoView {
     };
     view! {
         <h1>{move || if creating.get() { "Create an account" } else { "Sign in to sync" }}</h1>
+        {returning.then(|| view! { <p class="notice" role="status">"Sign in or create an account, and Waymark takes you back to where you were."</p> })}
         <p class="muted">
             "Waymark works without an account. Sign in to keep your entries safe on the server and see them on your other devices; everything already on this device comes with you."
         </p>

@@ -4,18 +4,29 @@ use crate::clock;
 use crate::components::{ChoiceGroup, FieldMessage, PrivacyNotice};
 use crate::portfolio::Portfolio;
 use crate::storage::device;
+use crate::sync::roster::Roster;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use shared::entry::{CaptureDraft, Field, FieldError};
+use shared::entry::{CaptureDraft, EntryEdit, Field, FieldError};
 use shared::vocabulary::{ActivityGroup, ActivityKind, Mode, Role};
 
 /// The capture screen.
 #[component]
 pub fn Capture() -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
+    let roster = expect_context::<Roster>();
     let navigate = use_navigate();
+    // Supervisors who asked to see every new entry (the trainee's choice, per person).
+    let share_with = Memo::new(move |_| {
+        roster
+            .supervisors()
+            .into_iter()
+            .filter(|relationship| relationship.share_new)
+            .map(|relationship| relationship.supervisor)
+            .collect::<Vec<_>>()
+    });
     let today = clock::now().today;
     let draft = RwSignal::new(device::capture_draft());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -67,6 +78,17 @@ pub fn Capture() -> impl IntoView {
                 spawn_local(async move {
                     match portfolio.create(&new).await {
                         Ok(id) => {
+                            for person in share_with.get_untracked() {
+                                let share = EntryEdit::Share {
+                                    user: person.id,
+                                    shared: true,
+                                };
+                                if let Err(error) = portfolio.edit(&id, &share) {
+                                    leptos::logging::warn!(
+                                        "could not share the new entry: {error}"
+                                    );
+                                }
+                            }
                             device::clear_capture_draft();
                             navigate(&format!("/entries/{id}?saved=1"), Default::default());
                         }
@@ -225,6 +247,14 @@ pub fn Capture() -> impl IntoView {
                 </div>
 
                 <PrivacyNotice text=checked_text today=today/>
+                <Show when=move || !share_with.get().is_empty()>
+                    <p class="meta" data-testid="share-new">
+                        {move || {
+                            let names: Vec<String> = share_with.get().into_iter().map(|p| p.display_name).collect();
+                            format!("Shared with {} when saved. You can change that on the entry.", names.join(", "))
+                        }}
+                    </p>
+                </Show>
                 <Show when=move || problem.get().is_some()>
                     <p class="notice error" role="alert">{move || problem.get().unwrap_or_default()}</p>
                 </Show>

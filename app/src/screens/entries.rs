@@ -1,9 +1,13 @@
-//! The entries list: newest first, with search and filters, and an empty state that
-//! tells a new trainee what to log first.
+//! The entries list: newest first, with search and filters (and, from the home
+//! screen, only those with new feedback), marks for new feedback and sign-off, and an
+//! empty state that tells a new trainee what to log first. Entries others share with
+//! the user are in the inbox, not here.
 
-use crate::portfolio::{LoadState, Portfolio};
+use crate::portfolio::{unread_comments, LoadState, Portfolio};
+use crate::sync::engine::SyncEngine;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use shared::day::Day;
 use shared::entry::Entry;
 use shared::vocabulary::{capability, ActivityKind, Mode};
@@ -44,13 +48,20 @@ impl Filters {
 #[component]
 pub fn Entries() -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
+    let engine = expect_context::<SyncEngine>();
+    let query = use_query_map();
+    let only_new = Memo::new(move |_| query.with(|q| q.get("feedback").as_deref() == Some("new")));
     let filters = RwSignal::new(Filters::default());
     let all = Memo::new(move |_| portfolio.entries());
     let shown = Memo::new(move |_| {
         let filters = filters.get();
+        let only_new = only_new.get();
+        let me = engine.account().map(|account| account.user_id);
+        let seen = portfolio.profile().seen;
         all.get()
             .into_iter()
             .filter(|entry| filters.keeps(entry))
+            .filter(|entry| !only_new || !unread_comments(entry, me.as_deref(), &seen).is_empty())
             .collect::<Vec<_>>()
     });
     let rotations = Memo::new(move |_| {
@@ -138,6 +149,12 @@ pub fn Entries() -> impl IntoView {
                         if shown == all { format!("{all} entries") } else { format!("{shown} of {all} entries") }
                     }}
                 </p>
+                <Show when=move || only_new.get()>
+                    <p class="notice" role="status" data-testid="new-feedback-filter">
+                        {move || if shown.with(Vec::is_empty) { "No new feedback: you have read it all. " } else { "Entries with new feedback. " }}
+                        <A href="/entries">"Show all entries"</A>
+                    </p>
+                </Show>
                 <Show when=move || shown.get().is_empty() && filters.get().is_active()>
                     <p class="notice">"No entries match. Try fewer filters or other words."</p>
                 </Show>
@@ -159,7 +176,20 @@ pub fn Entries() -> impl IntoView {
 /// One entry in a list.
 #[component]
 pub fn EntryCard(entry: Entry) -> impl IntoView {
+    let portfolio = expect_context::<Portfolio>();
+    let engine = expect_context::<SyncEngine>();
     let href = format!("/entries/{}", entry.id);
+    // Feedback does not change the entry's own fields, so these follow it live.
+    let id = entry.id.clone();
+    let feedback_marks = move || {
+        let current = portfolio.entry(&id)?;
+        let me = engine.account().map(|account| account.user_id);
+        let new = unread_comments(&current, me.as_deref(), &portfolio.profile().seen).len();
+        Some(view! {
+            {(new > 0).then(|| view! { <span class="chip new">{if new == 1 { "New feedback".to_owned() } else { format!("{new} new comments") }}</span> })}
+            {current.is_signed_off().then(|| view! { <span class="chip done">"Signed off"</span> })}
+        })
+    };
     let capabilities = entry
         .capabilities
         .iter()
@@ -176,6 +206,7 @@ pub fn EntryCard(entry: Entry) -> impl IntoView {
                     {entry.mode.map(|mode| format!(" · {mode}"))}
                 </div>
                 <div>
+                    {feedback_marks}
                     {(!entry.has_reflection()).then(|| view! { <span class="chip todo">"Reflection to write"</span> })}
                     {capabilities}
                 </div>

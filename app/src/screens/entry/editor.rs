@@ -1,58 +1,23 @@
-//! One entry: every field editable, the reflection with the chosen model's prompts,
-//! capability tags from the trainee's framework, and delete with undo. Text is kept
-//! as it is typed; there is no save button to forget.
+//! The editor of one's own entry: every field editable, the reflection with the
+//! chosen model's prompts, capability tags from the trainee's framework, who it is
+//! shared with, the feedback thread, and delete with undo. Text is kept as it is
+//! typed; there is no save button to forget.
 
+use super::feedback::Feedback;
+use super::sharing::SharedWith;
 use crate::clock;
 use crate::components::{ChoiceGroup, PrivacyNotice};
-use crate::portfolio::{ChangeError, Portfolio};
+use crate::portfolio::Portfolio;
 use crate::shell::Toast;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::entry::{Entry, EntryEdit};
 use shared::vocabulary::{ActivityGroup, ActivityKind, Level, Mode, ReflectiveModel, Role};
 use std::collections::HashMap;
 
-/// The entry screen: opens the document, then shows the editor.
+/// The editor of an entry of one's own.
 #[component]
-pub fn EntryScreen() -> impl IntoView {
-    let portfolio = expect_context::<Portfolio>();
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let opened = LocalResource::new(move || {
-        let id = id();
-        async move {
-            portfolio.open(&id).await?;
-            // Read once: the editor follows later changes itself, and re-opening on
-            // every keystroke would rebuild the field being typed in.
-            untrack(|| portfolio.entry(&id)).ok_or(ChangeError::NotFound)
-        }
-    });
-    view! {
-        <section class="screen" data-screen="entry">
-            <Suspense fallback=|| view! { <p class="muted">"Opening…"</p> }>
-                {move || {
-                    opened
-                        .get()
-                        .map(|result| match result {
-                            Ok(entry) => view! { <EntryEditor entry/> }.into_any(),
-                            Err(error) => {
-                                view! {
-                                    <h1>"Entry not available"</h1>
-                                    <p class="notice error" role="alert">{error.to_string()}</p>
-                                    <a class="button" href="/entries">"Back to entries"</a>
-                                }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
-        </section>
-    }
-}
-
-#[component]
-fn EntryEditor(entry: Entry) -> impl IntoView {
+pub fn EntryEditor(entry: Entry) -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
     let toast = expect_context::<RwSignal<Option<Toast>>>();
     let navigate = use_navigate();
@@ -175,6 +140,8 @@ fn EntryEditor(entry: Entry) -> impl IntoView {
         <Show when=move || problem.get().is_some()>
             <p class="notice error" role="alert">{move || problem.get().unwrap_or_default()}</p>
         </Show>
+        <SharedWith entry=current apply/>
+        <Feedback entry=current assess=false/>
         <form class="entry-form" on:submit=|ev| ev.prevent_default()>
             <div>
                 <label for="title">"Title"</label>
@@ -313,17 +280,4 @@ fn EntryEditor(entry: Entry) -> impl IntoView {
             </div>
         </form>
     }
-}
-
-/// Restores a deleted entry (the toast's "Undo").
-pub fn undo_delete(portfolio: Portfolio, id: String) {
-    spawn_local(async move {
-        if let Err(error) = portfolio.open(&id).await {
-            leptos::logging::warn!("undo failed: {error}");
-            return;
-        }
-        if let Err(error) = portfolio.edit(&id, &EntryEdit::Deleted(false)) {
-            leptos::logging::warn!("undo failed: {error}");
-        }
-    });
 }
