@@ -16,6 +16,12 @@ impl Portfolio {
         self.shared.with(|shared| shared.docs.get(id).cloned())
     }
 
+    /// Whether entry `id` belongs to someone else (not subscribing to changes).
+    pub fn is_others(&self, id: &str) -> bool {
+        self.shared
+            .with_untracked(|shared| shared.docs.contains_key(id))
+    }
+
     pub(super) fn owner_of_untracked(&self, id: &str) -> Option<Owner> {
         self.shared
             .with_untracked(|shared| shared.docs.get(id).cloned())
@@ -57,6 +63,17 @@ impl Portfolio {
             }
             // The user's own documents are never withdrawn, so whatever is listed goes.
             index.withdrawing.extend(withdrawn);
+            index::keep(index);
+        });
+        self.finish_withdrawals().await;
+    }
+
+    /// Deletes every entry others share with this user: they belong with the account,
+    /// not the device, so they go when it signs out (the next sign-in fetches them).
+    pub async fn forget_shared_entries(&self) {
+        self.shared.update(|index| {
+            let ids: Vec<String> = index.docs.keys().cloned().collect();
+            index.withdrawing.extend(ids);
             index::keep(index);
         });
         self.finish_withdrawals().await;

@@ -7,11 +7,17 @@ use shared::entry::EntryDoc;
 use shared::profile::PROFILE_DOC_ID;
 
 impl Portfolio {
-    /// Ids of every document on the device (entries and the profile).
+    /// Ids of the user's own documents on the device (entries and the profile).
     pub fn document_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .entries
-            .with_untracked(|entries| entries.keys().cloned().collect());
+        // Other people's entries are theirs: they are never sent as this user's.
+        let shared = self.shared.with_untracked(|shared| shared.docs.clone());
+        let mut ids: Vec<String> = self.entries.with_untracked(|entries| {
+            entries
+                .keys()
+                .filter(|id| !shared.contains_key(*id))
+                .cloned()
+                .collect()
+        });
         ids.push(PROFILE_DOC_ID.to_owned());
         ids
     }

@@ -157,7 +157,7 @@ fn SignedIn() -> impl IntoView {
             <button type="button" on:click=move |_| sign_out(false)>"Sign out"</button>
             <button type="button" on:click=move |_| sign_out(true)>"Sign out on every device"</button>
         </div>
-        <p class="muted">"Signing out keeps your entries on this device; they sync again when you sign back in."</p>
+        <p class="muted">"Signing out keeps your entries on this device; they sync again when you sign back in. Entries others share with you, and feedback on them not yet sent, are removed from this device."</p>
     }
 }
 

@@ -155,6 +155,31 @@ impl SyncEngine {
         self.account.set(None);
         self.send(Control::Disconnect);
         self.status.set(SyncStatus::SignedOut);
+        self.leave_account();
+    }
+
+    /// The account is gone from this device: entries others share with it go too,
+    /// and the next sign-in (perhaps to another account) catches up from the start.
+    fn leave_account(&self) {
+        let portfolio = self.portfolio;
+        let outbox: BTreeSet<String> = self.inner.with_value(|inner| {
+            let outbox = inner.session.outbox().iter();
+            outbox
+                .filter(|id| !portfolio.is_others(id))
+                .cloned()
+                .collect()
+        });
+        self.inner.update_value(|inner| {
+            inner.session = ClientSession::new(0, outbox.iter().cloned());
+        });
+        if let Err(error) = DeviceStorage::set(OUTBOX, &outbox) {
+            leptos::logging::warn!("could not keep the list of unsent changes: {error}");
+        }
+        self.outbox.set(outbox);
+        if let Err(error) = DeviceStorage::set(CURSOR, 0) {
+            leptos::logging::warn!("could not reset the sync position: {error}");
+        }
+        spawn_local(async move { portfolio.forget_shared_entries().await });
     }
 
     /// Tries to connect now instead of waiting for the next retry.
@@ -339,6 +364,7 @@ impl SyncEngine {
             ErrorCode::Unauthorised => {
                 account::forget();
                 self.account.set(None);
+                self.leave_account();
                 self.status.set(SyncStatus::Stopped(format!(
                     "{message} Your entries are safe on this device and will sync after you sign in."
                 )));
