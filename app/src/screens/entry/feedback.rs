@@ -70,8 +70,7 @@ pub fn Feedback(
                     key=|comment| (comment.id.clone(), comment.body.clone(), comment.entrustment, comment.signed_off)
                     children=move |comment| {
                         let mine = engine.account_untracked().is_some_and(|account| account.user_id == comment.author);
-                        let is_new = new_here.with_untracked(|new| new.contains(&comment.id));
-                        view! { <CommentItem comment=comment mine=mine is_new=is_new editing=editing/> }
+                        view! { <CommentItem comment=comment mine=mine new_here=new_here editing=editing/> }
                     }
                 />
             </ol>
@@ -96,8 +95,8 @@ fn CommentItem(
     comment: Comment,
     /// Written by the user, who may change it.
     mine: bool,
-    /// New to the user on this visit.
-    is_new: bool,
+    /// Comments new to the user on this visit.
+    new_here: RwSignal<BTreeSet<String>>,
     editing: RwSignal<Option<Comment>>,
 ) -> impl IntoView {
     let author = if mine {
@@ -112,12 +111,14 @@ fn CommentItem(
         )
     });
     let edit = comment.clone();
+    let id = comment.id.clone();
+    let is_new = move || new_here.with(|new| new.contains(&id));
     view! {
         <li class="comment card" data-testid="comment">
             <div class="comment-head">
                 <strong>{author}</strong>
                 <span class="meta">{clock::date_and_time(comment.created_at)}</span>
-                {is_new.then(|| view! { <span class="chip new">"New"</span> })}
+                {move || is_new().then(|| view! { <span class="chip new">"New"</span> })}
             </div>
             {(!comment.body.is_empty()).then(|| view! { <p class="comment-body">{comment.body.clone()}</p> })}
             {comment.entrustment.map(|level| view! {

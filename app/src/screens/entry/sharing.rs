@@ -18,6 +18,8 @@ pub fn SharedWith(
 ) -> impl IntoView {
     let engine = expect_context::<SyncEngine>();
     let roster = expect_context::<Roster>();
+    // Someone may have accepted an invite since the list was fetched.
+    roster.refresh();
     let supervisors = Memo::new(move |_| roster.supervisors());
     let shares = move |id: &str| entry.with(|e| e.as_ref().is_some_and(|e| e.share.contains(id)));
     let who = move || {

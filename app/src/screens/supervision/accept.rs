@@ -113,7 +113,7 @@ pub fn AcceptForm(code: String) -> impl IntoView {
                 <FieldMessage message=field_error id="accept-code-error"/>
             </div>
             {move || other_error().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
-            <button type="submit" class="primary" prop:disabled=move || busy.get()>
+            <button id="accept-invite" type="submit" class="primary" prop:disabled=move || busy.get()>
                 {move || if busy.get() { "Accepting…" } else { "Accept invite" }}
             </button>
         </form>

@@ -66,7 +66,7 @@ pub fn InviteSupervisor() -> impl IntoView {
                 </select>
             </div>
             {move || problem.get().map(|text| view! { <p class="notice error" role="alert">{text}</p> })}
-            <button type="submit" class="primary" prop:disabled=move || busy.get()>
+            <button id="create-invite" type="submit" class="primary" prop:disabled=move || busy.get()>
                 {move || if busy.get() { "Making a code…" } else { "Create invite code" }}
             </button>
         </form>

@@ -93,6 +93,9 @@ fn Freshness() -> impl IntoView {
             (Some(problem), true) => Some(
                 view! { <p class="notice error" role="alert">{problem.to_string()}</p> }.into_any(),
             ),
+            (None, true) if roster.fetched_at().is_none() => Some(
+                view! { <p class="muted" role="status">"Loading your supervision…"</p> }.into_any(),
+            ),
             (None, true) => None,
         }
     }
