@@ -137,11 +137,11 @@ pub fn CommentForm(
                     <select id="entrustment" on:change=move |ev| {
                         draft.update(|d| d.entrustment = Entrustment::from_code(&event_target_value(&ev)))
                     }>
-                        <option value="" selected=move || draft.with(|d| d.entrustment.is_none())>"Not recorded"</option>
+                        <option value="" prop:selected=move || draft.with(|d| d.entrustment.is_none())>"Not recorded"</option>
                         {Entrustment::ALL.iter().map(|level| {
                             let level = *level;
                             view! {
-                                <option value=level.code() selected=move || draft.with(|d| d.entrustment == Some(level))>
+                                <option value=level.code() prop:selected=move || draft.with(|d| d.entrustment == Some(level))>
                                     {level.label()}
                                 </option>
                             }

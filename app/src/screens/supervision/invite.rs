@@ -61,7 +61,7 @@ pub fn InviteSupervisor() -> impl IntoView {
                 }>
                     {Relation::ALL.iter().map(|r| {
                         let r = *r;
-                        view! { <option value=r.code() selected=move || relation.get() == r>{r.label()}</option> }
+                        view! { <option value=r.code() prop:selected=move || relation.get() == r>{r.label()}</option> }
                     }).collect_view()}
                 </select>
             </div>
