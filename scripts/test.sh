@@ -20,5 +20,5 @@ start_test_postgres
 say "Building the server binary the browser tests start"
 cargo build --locked -p server
 say "Running every test (unit, property, integration, browser)"
-cargo test --locked --workspace
+cargo test --locked --workspace --no-fail-fast
 say "All checks and tests passed in $((SECONDS - started)) s"

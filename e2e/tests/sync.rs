@@ -196,7 +196,8 @@ async fn bad_input_gets_a_specific_answer_and_the_connection_carries_on() -> Out
     };
     let idle = |_: &Device| false;
 
-    device.send_raw(vec![0, 1, 0xff, 0xff, 0xff]).await?;
+    let [high, low] = protocol::PROTOCOL_VERSION.to_be_bytes();
+    device.send_raw(vec![high, low, 0xff, 0xff, 0xff]).await?;
     let message = failed(
         device
             .pump_until("a garbled frame's answer", PATIENCE, idle)
