@@ -456,7 +456,7 @@ async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> Resul
         .catch_up_comments
         .iter()
         .filter(|c| !edited.contains(c.entry_id.as_str()))
-        .filter(|c| laptop.heads(&c.entry_id) != phone.heads(&c.entry_id))
+        .filter(|c| laptop.heads(&c.entry_id) != supervisor.heads(&c.entry_id))
         .count();
     if stale > 0 || laptop.outbox_len() > 0 || !laptop.refusals.is_empty() {
         eprintln!(

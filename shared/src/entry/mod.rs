@@ -53,7 +53,9 @@ pub struct Entry {
     pub tags: BTreeSet<String>,
     /// Ids of supervisors it is shared with.
     pub share: BTreeSet<String>,
-    /// Feedback and replies, oldest first.
+    /// Feedback and replies, oldest first. Summaries stored on a device before
+    /// supervision existed have none, and must still read.
+    #[serde(default)]
     pub comments: Vec<Comment>,
     /// When it was created, in milliseconds since 1970.
     pub created_at: i64,
@@ -142,4 +144,21 @@ pub enum EntryEdit {
         shared: bool,
     },
     Deleted(bool),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_stored_before_feedback_existed_still_reads() {
+        let stored = r#"{"id":"e1","kind":"handover","occurred_on":"2026-11-20","setting":"",
+            "rotation":"","mode":null,"role":null,"level":null,"title":"Led handover",
+            "notes":"","reflection_model":"what_so_what_now_what","reflection":{},
+            "capabilities":[],"tags":[],"share":[],"created_at":1,"updated_at":1,
+            "deleted":false}"#;
+        let entry: Entry = serde_json::from_str(stored).expect("an older summary reads");
+        assert!(entry.comments.is_empty());
+        assert_eq!(entry.title, "Led handover");
+    }
 }
