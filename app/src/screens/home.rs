@@ -39,13 +39,16 @@ pub fn Home() -> impl IntoView {
                 .count(),
         )
     });
+    // Borrowed, not cloned: with 2,000 entries a copy of the list costs the start-up.
     let to_reflect = Memo::new(move |_| {
-        entries
-            .get()
-            .into_iter()
-            .filter(|entry| !entry.has_reflection())
-            .take(3)
-            .collect::<Vec<_>>()
+        entries.with(|entries| {
+            entries
+                .iter()
+                .filter(|entry| !entry.has_reflection())
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let greeting = move || {
         let name = portfolio.profile().display_name;
