@@ -178,6 +178,23 @@ fn first_sync_message() -> Vec<u8> {
     message.encode()
 }
 
+/// Asks to sync `doc` from nothing and checks the server refuses, sending none of it.
+async fn assert_sync_refused(link: &mut Link, doc: &str) {
+    link.send(&[ClientFrame::Sync {
+        doc: doc.into(),
+        message: first_sync_message(),
+    }])
+    .await;
+    let frames = link
+        .until(|f| matches!(f, ServerFrame::Rejected { .. }))
+        .await;
+    assert!(
+        !frames.iter().any(|f| matches!(f, ServerFrame::Sync { .. })),
+        "{frames:?}"
+    );
+    assert_refused(frames.last().expect("refused"), "not shared with you");
+}
+
 #[tokio::test]
 async fn a_shared_entry_reaches_its_supervisor_and_their_feedback_the_trainee() {
     for (target, data) in databases() {
@@ -381,22 +398,7 @@ async fn entries_not_shared_are_never_sent_also_after_access_ends() {
             } else {
                 &mut stranger
             };
-            person
-                .link
-                .send(&[ClientFrame::Sync {
-                    doc: doc.clone(),
-                    message: first_sync_message(),
-                }])
-                .await;
-            let frames = person
-                .link
-                .until(|f| matches!(f, ServerFrame::Rejected { .. }))
-                .await;
-            assert!(
-                !frames.iter().any(|f| matches!(f, ServerFrame::Sync { .. })),
-                "{frames:?}"
-            );
-            assert_refused(frames.last().expect("refused"), "not shared with you");
+            assert_sync_refused(&mut person.link, doc).await;
         }
 
         // The supervisor comments while they may (their connection now holds a copy)…
@@ -422,21 +424,7 @@ async fn entries_not_shared_are_never_sent_also_after_access_ends() {
         });
         let verdict = push(&mut supervisor.link, &shared, changes).await;
         assert_refused(&verdict, "not shared with you");
-        supervisor
-            .link
-            .send(&[ClientFrame::Sync {
-                doc: shared.clone(),
-                message: first_sync_message(),
-            }])
-            .await;
-        let frames = supervisor
-            .link
-            .until(|f| matches!(f, ServerFrame::Rejected { .. }))
-            .await;
-        assert!(
-            !frames.iter().any(|f| matches!(f, ServerFrame::Sync { .. })),
-            "{frames:?}"
-        );
+        assert_sync_refused(&mut supervisor.link, &shared).await;
         let (_, caught_up) = connect(&server, &supervisor_token, 0).await;
         assert!(caught_up.docs.is_empty(), "{:?}", caught_up.docs.keys());
         // Keep the private entry's document alive until here.

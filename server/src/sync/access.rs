@@ -59,18 +59,7 @@ pub async fn withdraw_shared(
     trainee: &str,
     supervisor: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
-    let docs: Vec<String> = sqlx::query_scalar(
-        "SELECT s.doc_id FROM doc_shares s JOIN documents d ON d.id = s.doc_id \
-         WHERE d.owner_id = $1 AND s.reader_id = $2 ORDER BY s.doc_id",
-    )
-    .bind(trainee)
-    .bind(supervisor)
-    .fetch_all(&mut **tx)
-    .await?;
-    for doc in &docs {
-        feed(tx, supervisor, doc, false).await?;
-    }
-    Ok(docs)
+    feed_shared(tx, trainee, supervisor, false).await
 }
 
 /// Gives `supervisor` every document of `trainee` whose `share` list names them, when a
@@ -81,6 +70,17 @@ pub async fn grant_shared(
     trainee: &str,
     supervisor: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
+    feed_shared(tx, trainee, supervisor, true).await
+}
+
+/// Puts every document of `trainee` shared with `supervisor` in the supervisor's
+/// feed, as readable or withdrawn.
+async fn feed_shared(
+    tx: &mut Transaction<'static, Any>,
+    trainee: &str,
+    supervisor: &str,
+    readable: bool,
+) -> Result<Vec<String>, sqlx::Error> {
     let docs: Vec<String> = sqlx::query_scalar(
         "SELECT s.doc_id FROM doc_shares s JOIN documents d ON d.id = s.doc_id \
          WHERE d.owner_id = $1 AND s.reader_id = $2 ORDER BY s.doc_id",
@@ -90,7 +90,7 @@ pub async fn grant_shared(
     .fetch_all(&mut **tx)
     .await?;
     for doc in &docs {
-        feed(tx, supervisor, doc, true).await?;
+        feed(tx, supervisor, doc, readable).await?;
     }
     Ok(docs)
 }
