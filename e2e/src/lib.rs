@@ -234,8 +234,8 @@ impl Server {
 /// Headless Chromium at a phone's size, driven through its own chromedriver.
 pub struct Browser {
     client: Client,
-    _driver: Child,
-    _profile: tempfile::TempDir,
+    driver: Child,
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -245,8 +245,10 @@ impl Browser {
         // call in the same process finds it already set, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port()?;
+        let profile = tempfile::tempdir()?;
         let driver = Command::new("/usr/bin/chromedriver")
             .arg(format!("--port={port}"))
+            .arg(format!("--log-path={}", driver_log(&profile).display()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -256,7 +258,6 @@ impl Browser {
                 what: "chromedriver",
                 detail: format!("{error} (install Debian's chromium-driver)"),
             })?;
-        let profile = tempfile::tempdir()?;
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "chrome".into());
         capabilities.insert(
@@ -286,8 +287,8 @@ impl Browser {
                 Ok(client) => {
                     return Ok(Self {
                         client,
-                        _driver: driver,
-                        _profile: profile,
+                        driver,
+                        profile,
                     })
                 }
                 Err(error) => {
@@ -393,6 +394,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Clicks the element matching `css` from inside the page, for a click that
+    /// reloads it: chromedriver then has no command waiting across the reload.
+    pub async fn click_then_reload(&self, css: &str) -> Outcome {
+        let element = self.find(css).await?;
+        let argument = serde_json::to_value(&element).map_err(|error| {
+            Failure::Check(format!("cannot pass an element to a script: {error}"))
+        })?;
+        self.client
+            .execute(
+                "const target = arguments[0]; setTimeout(() => target.click(), 0);",
+                vec![argument],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Clicks the label whose text is `text` (radio and checkbox chips).
     pub async fn choose(&self, text: &str) -> Outcome {
         let xpath = format!("//label[normalize-space(.)={text:?}]");
@@ -450,7 +467,10 @@ impl Browser {
 
     /// Ends the scenario: on failure saves a screenshot named after it, then closes
     /// the browser and returns the scenario's own outcome.
-    pub async fn finish(self, name: &str, outcome: Outcome) -> Outcome {
+    pub async fn finish(mut self, name: &str, outcome: Outcome) -> Outcome {
+        if matches!(outcome, Err(Failure::Browser(_))) {
+            self.report_driver();
+        }
         if outcome.is_err() {
             match self.client.screenshot().await {
                 Ok(png) => {
@@ -466,6 +486,29 @@ impl Browser {
         let _ = self.client.close().await;
         outcome
     }
+
+    /// After a failed browser command, says whether chromedriver is still running and prints the end
+    /// of its log: a lost connection is otherwise impossible to explain.
+    fn report_driver(&mut self) {
+        match self.driver.try_wait() {
+            Ok(Some(status)) => eprintln!("chromedriver has exited: {status}"),
+            Ok(None) => eprintln!("chromedriver is still running"),
+            Err(error) => eprintln!("cannot tell whether chromedriver runs: {error}"),
+        }
+        match std::fs::read_to_string(driver_log(&self.profile)) {
+            Ok(log) => {
+                let lines: Vec<&str> = log.lines().collect();
+                let tail = &lines[lines.len().saturating_sub(40)..];
+                eprintln!("the end of chromedriver's log:\n{}", tail.join("\n"));
+            }
+            Err(error) => eprintln!("no chromedriver log: {error}"),
+        }
+    }
+}
+
+/// Where chromedriver writes its log: beside the browser profile, so it goes with it.
+fn driver_log(profile: &tempfile::TempDir) -> PathBuf {
+    profile.path().join("chromedriver.log")
 }
 
 /// A new account on `server`, with a unique email; returns (user id, session token).

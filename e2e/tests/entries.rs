@@ -102,10 +102,14 @@ async fn a_new_version_is_offered_and_the_draft_survives_the_reload() -> Outcome
             format!("the app offers the new version: {banner:?}"),
         )?;
 
-        browser.click(".notice.update button").await?;
+        // Mark this page, so that the wait below ends only in a new one.
+        browser
+            .eval("window.oldVersion = true; return null;")
+            .await?;
+        browser.click_then_reload(".notice.update button").await?;
         browser
             .wait_until(
-                "!document.querySelector('.notice.update')",
+                "!window.oldVersion && !document.querySelector('.notice.update')",
                 "the page reloads into the new version",
             )
             .await?;
