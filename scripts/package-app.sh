@@ -33,5 +33,5 @@ for page in index.html sw.js manifest.webmanifest; do
 done
 
 find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
-  -o -name '*.svg' -o -name '*.webmanifest' \) -exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
+  -o -name '*.svg' -o -name '*.webmanifest' \) -exec zopfli {} \; -exec brotli -q 11 -k -f {} \;
 echo "    app version $version in $dist ($(du -sh "$dist" | cut -f1); wasm $(stat -c %s "$dist/assets/$version/app_bg.wasm") bytes)"

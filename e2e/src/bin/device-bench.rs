@@ -201,10 +201,10 @@ async fn main() -> Result<(), Failure> {
     let js = size(&assets.join("app.js"));
     let js_gz = size(&assets.join("app.js.gz"));
     figures.add("WASM transferred on first load, raw", "KiB", wasm);
-    figures.add("WASM transferred on first load, gzip -9", "KiB", wasm_gz);
+    figures.add("WASM transferred on first load, gzip (zopfli)", "KiB", wasm_gz);
     figures.add("JS glue, raw", "KiB", js);
-    figures.add("JS glue, gzip -9", "KiB", js_gz);
-    figures.add("WASM + JS, gzip -9 (target <= 600)", "KiB", wasm_gz + js_gz);
+    figures.add("JS glue, gzip (zopfli)", "KiB", js_gz);
+    figures.add("WASM + JS, gzip (zopfli; target <= 600)", "KiB", wasm_gz + js_gz);
     let brotli = size(&assets.join("app_bg.wasm.br")) + size(&assets.join("app.js.br"));
     figures.add(
         "WASM + JS, brotli -q 11 (what HTTPS browsers receive)",
