@@ -410,16 +410,21 @@ impl Browser {
         Ok(())
     }
 
-    /// Clicks the label whose text is `text` (radio and checkbox chips).
-    pub async fn choose(&self, text: &str) -> Outcome {
-        let xpath = format!("//label[normalize-space(.)={text:?}]");
-        let label = self
+    /// Clicks the element matching the XPath `xpath`, once it is there.
+    pub async fn click_xpath(&self, xpath: &str) -> Outcome {
+        let element = self
             .client
             .wait()
             .at_most(PATIENCE)
-            .for_element(Locator::XPath(&xpath))
+            .for_element(Locator::XPath(xpath))
             .await?;
-        self.tap(label).await
+        self.tap(element).await
+    }
+
+    /// Clicks the label whose text is `text` (radio and checkbox chips).
+    pub async fn choose(&self, text: &str) -> Outcome {
+        self.click_xpath(&format!("//label[normalize-space(.)={text:?}]"))
+            .await
     }
 
     /// Types `text` into the field matching `css` (after what is there).

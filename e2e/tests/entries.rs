@@ -1,4 +1,4 @@
-//! Working with entries in the browser: delete with undo, search, and a new version
+//! Working with entries in the browser: delete with undo, search, filters, and a new version
 //! of the app offered without losing what was being typed.
 
 use e2e::{app_dir, check, Browser, DevTools, Outcome, Server};
@@ -50,7 +50,27 @@ async fn delete_can_be_undone_and_search_narrows_the_list() -> Outcome {
             )
             .await?;
         browser.click(".toast button").await?;
-        browser.find_text("Taught the F1s about sepsis").await
+        browser.find_text("Taught the F1s about sepsis").await?;
+
+        // The filters are built when first opened, and narrow the list by activity.
+        browser.click("a[href='/entries']").await?;
+        browser.click("details.filters summary").await?;
+        browser
+            .click_xpath(
+                "//select[@id='filter-kind']/option[normalize-space(.)='Leading handover']",
+            )
+            .await?;
+        browser
+            .wait_until(
+                "document.querySelectorAll('[data-testid=entry-list] li').length === 1",
+                "the activity filter leaves one entry",
+            )
+            .await?;
+        let listed = browser.text_of("[data-testid=entry-list]").await?;
+        check(
+            listed.contains("handover") && !listed.contains("sepsis"),
+            format!("the filter keeps the handover: {listed:?}"),
+        )
     }
     .await;
     browser.finish("delete_undo_search", outcome).await

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::entry::Entry;
 use shared::profile::{ProfileDoc, PROFILE_DOC_ID};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 impl Portfolio {
     /// Reads entries' summaries and the profile, then puts back text typed just
@@ -19,15 +20,19 @@ impl Portfolio {
             .shared
             .with_untracked(|shared| shared.withdrawing.clone());
         let mut entries = BTreeMap::new();
-        for summary in store.summaries().await? {
+        let summaries = store.summaries().await?;
+        // The device bench splits start-up at these marks.
+        metrics::mark("waymark:summaries-read");
+        for summary in summaries {
             match serde_json::from_str::<Entry>(&summary) {
                 Ok(entry) if withdrawing.contains(&entry.id) => {}
                 Ok(entry) => {
-                    entries.insert(entry.id.clone(), entry);
+                    entries.insert(entry.id.clone(), Arc::new(entry));
                 }
                 Err(error) => leptos::logging::warn!("skipping an unreadable summary: {error}"),
             }
         }
+        metrics::mark("waymark:summaries-parsed");
         let actor = self.inner.with_value(|inner| inner.actor.clone());
         let profile = match store.document(PROFILE_DOC_ID).await? {
             Some(bytes) => ProfileDoc::load(&bytes, actor.clone())?,

@@ -31,6 +31,7 @@ use shared::profile::{Profile, ProfileDoc, PROFILE_DOC_ID};
 use shared::ActorId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// Whether the portfolio has been read from the device yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +106,8 @@ struct Inner {
 /// The portfolio, shared with every screen through context. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct Portfolio {
-    entries: RwSignal<BTreeMap<String, Entry>>,
+    /// Each entry behind an `Arc`: lists and memos copy pointers, not 2,000 entries.
+    entries: RwSignal<BTreeMap<String, Arc<Entry>>>,
     profile: RwSignal<Profile>,
     load: RwSignal<LoadState>,
     save: RwSignal<SaveState>,
@@ -172,12 +174,12 @@ impl Portfolio {
 
     /// The user's own entries not deleted, newest first (by date, then by creation);
     /// entries others share with them are in [`Portfolio::shared_entries`].
-    pub fn entries(&self) -> Vec<Entry> {
+    pub fn entries(&self) -> Vec<Arc<Entry>> {
         let shared = self
             .shared
             .with(|shared| shared.docs.keys().cloned().collect::<HashSet<_>>());
         self.entries.with(|entries| {
-            let mut list: Vec<Entry> = entries
+            let mut list: Vec<Arc<Entry>> = entries
                 .values()
                 .filter(|entry| !entry.deleted && !shared.contains(&entry.id))
                 .cloned()
@@ -188,7 +190,7 @@ impl Portfolio {
     }
 
     /// One entry as it reads now.
-    pub fn entry(&self, id: &str) -> Option<Entry> {
+    pub fn entry(&self, id: &str) -> Option<Arc<Entry>> {
         self.entries.with(|entries| entries.get(id).cloned())
     }
 
@@ -212,7 +214,7 @@ impl Portfolio {
             inner.docs.insert(id.clone(), doc);
         });
         self.entries.update(|entries| {
-            entries.insert(id.clone(), entry);
+            entries.insert(id.clone(), Arc::new(entry));
         });
         self.save.set(SaveState::Saved {
             at: clock::now().millis,
@@ -327,7 +329,7 @@ impl Portfolio {
             .with_value(|inner| inner.docs.get(id).map(EntryDoc::read))
             .ok_or(ChangeError::NotFound)??;
         self.entries.update(|entries| {
-            entries.insert(id.to_owned(), entry);
+            entries.insert(id.to_owned(), Arc::new(entry));
         });
         Ok(())
     }

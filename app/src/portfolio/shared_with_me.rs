@@ -9,6 +9,7 @@ use shared::entry::Entry;
 use shared::protocol::{DocId, SharedDoc};
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 impl Portfolio {
     /// Whose entry `id` is, if it belongs to someone else.
@@ -34,10 +35,10 @@ impl Portfolio {
     }
 
     /// Entries others share with this user (not deleted), with their owners, newest first.
-    pub fn shared_entries(&self) -> Vec<(Entry, Owner)> {
+    pub fn shared_entries(&self) -> Vec<(Arc<Entry>, Owner)> {
         let owners = self.shared.with(|shared| shared.docs.clone());
         self.entries.with(|entries| {
-            let mut list: Vec<(Entry, Owner)> = owners
+            let mut list: Vec<(Arc<Entry>, Owner)> = owners
                 .into_iter()
                 .filter_map(|(id, owner)| {
                     let entry = entries.get(&id).filter(|entry| !entry.deleted)?;

@@ -93,7 +93,7 @@ impl Portfolio {
             });
             let summary = self
                 .entries
-                .with_untracked(|entries| entries.get(id).map(summary_json));
+                .with_untracked(|entries| entries.get(id).map(|entry| summary_json(entry)));
             let Some(bytes) = bytes else {
                 return Err(ChangeError::NotFound);
             };

@@ -12,6 +12,7 @@ use shared::day::Day;
 use shared::entry::Entry;
 use shared::vocabulary::{capability, ActivityKind, Mode};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// How many cards the list shows at first, and adds per "Show more".
 const PAGE: usize = 50;
@@ -58,23 +59,31 @@ pub fn Entries() -> impl IntoView {
         let only_new = only_new.get();
         let me = engine.account().map(|account| account.user_id);
         let seen = portfolio.profile().seen;
-        all.get()
-            .into_iter()
-            .filter(|entry| filters.keeps(entry))
-            .filter(|entry| !only_new || !unread_comments(entry, me.as_deref(), &seen).is_empty())
-            .collect::<Vec<_>>()
+        all.with(|all| {
+            all.iter()
+                .filter(|entry| filters.keeps(entry))
+                .filter(|entry| {
+                    !only_new || !unread_comments(entry, me.as_deref(), &seen).is_empty()
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let rotations = Memo::new(move |_| {
-        all.get()
-            .into_iter()
-            .map(|entry| entry.rotation)
-            .filter(|rotation| !rotation.is_empty())
-            .collect::<BTreeSet<_>>()
+        all.with(|all| {
+            all.iter()
+                .map(|entry| entry.rotation.as_str())
+                .filter(|rotation| !rotation.is_empty())
+                .map(str::to_owned)
+                .collect::<BTreeSet<_>>()
+        })
     });
     let set = move |apply: fn(&mut Filters, String)| {
         move |ev| filters.update(|filters| apply(filters, event_target_value(&ev)))
     };
     let framework = move || portfolio.profile().framework;
+    // A hundred options nobody may open: not built at start-up.
+    let filters_opened = RwSignal::new(false);
     // A phone needs a page of cards, not thousands: more on request.
     let limit = RwSignal::new(PAGE);
     Effect::new(move |_| {
@@ -89,7 +98,7 @@ pub fn Entries() -> impl IntoView {
         <section class="screen" data-screen="entries">
             <h1>"Entries"</h1>
             <Show
-                when=move || !all.get().is_empty()
+                when=move || !all.with(Vec::is_empty)
                 fallback=move || view! { <EmptyPortfolio loading=Signal::derive(move || portfolio.load_state() == LoadState::Loading)/> }
             >
                 <div>
@@ -102,8 +111,10 @@ pub fn Entries() -> impl IntoView {
                         on:input=set(|f, v| f.query = v)
                     />
                 </div>
-                <details class="filters">
+                <details class="filters" on:toggle=move |_| filters_opened.set(true)>
                     <summary class="button">"Filter"</summary>
+                    // Built when first opened, then kept: its choices are the filters' state.
+                    <Show when=move || filters_opened.get()>
                     <div class="filter-grid">
                         <div>
                             <label for="filter-kind">"Activity"</label>
@@ -142,10 +153,11 @@ pub fn Entries() -> impl IntoView {
                             <input id="filter-to" type="date" on:input=set(|f, v| f.to = v.parse().ok())/>
                         </div>
                     </div>
+                    </Show>
                 </details>
                 <p class="meta" role="status">
                     {move || {
-                        let (shown, all) = (shown.get().len(), all.get().len());
+                        let (shown, all) = (shown.with(Vec::len), all.with(Vec::len));
                         if shown == all { format!("{all} entries") } else { format!("{shown} of {all} entries") }
                     }}
                 </p>
@@ -175,7 +187,7 @@ pub fn Entries() -> impl IntoView {
 
 /// One entry in a list.
 #[component]
-pub fn EntryCard(entry: Entry) -> impl IntoView {
+pub fn EntryCard(entry: Arc<Entry>) -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
     let engine = expect_context::<SyncEngine>();
     let href = format!("/entries/{}", entry.id);

@@ -9,9 +9,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::entry::Entry;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-/// Entries of one trainee, newest first.
-type ByTrainee = Vec<(Owner, Vec<Entry>)>;
+/// One trainee and their entries, newest first.
+type TraineeEntries = (Owner, Vec<Arc<Entry>>);
+
+/// Entries grouped by trainee.
+type ByTrainee = Vec<TraineeEntries>;
 
 /// The inbox screen.
 #[component]
@@ -53,8 +57,8 @@ pub fn Inbox() -> impl IntoView {
     }
 }
 
-fn by_trainee(entries: Vec<(Entry, Owner)>) -> ByTrainee {
-    let mut groups: BTreeMap<(String, String), (Owner, Vec<Entry>)> = BTreeMap::new();
+fn by_trainee(entries: Vec<(Arc<Entry>, Owner)>) -> ByTrainee {
+    let mut groups: BTreeMap<(String, String), TraineeEntries> = BTreeMap::new();
     for (entry, owner) in entries {
         groups
             .entry((owner.name.to_lowercase(), owner.id.clone()))
@@ -84,7 +88,7 @@ fn Groups(groups: Signal<ByTrainee>, reviewed: bool) -> impl IntoView {
 }
 
 #[component]
-fn InboxCard(entry: Entry, reviewed: bool) -> impl IntoView {
+fn InboxCard(entry: Arc<Entry>, reviewed: bool) -> impl IntoView {
     let href = format!("/entries/{}", entry.id);
     view! {
         <li>

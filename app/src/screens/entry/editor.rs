@@ -14,10 +14,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::entry::{Entry, EntryEdit};
 use shared::vocabulary::{ActivityGroup, ActivityKind, Level, Mode, ReflectiveModel, Role};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The editor of an entry of one's own.
 #[component]
-pub fn EntryEditor(entry: Entry) -> impl IntoView {
+pub fn EntryEditor(entry: Arc<Entry>) -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
     let toast = expect_context::<RwSignal<Option<Toast>>>();
     let navigate = use_navigate();
@@ -30,7 +31,7 @@ pub fn EntryEditor(entry: Entry) -> impl IntoView {
         Memo::new(move |_| portfolio.entry(&id))
     };
     let field = move |read: fn(&Entry) -> String| {
-        move || current.with(|entry| entry.as_ref().map(read).unwrap_or_default())
+        move || current.with(|entry| entry.as_ref().map(|entry| read(entry)).unwrap_or_default())
     };
 
     // Text fields hold their own value while typing, so the caret never jumps.

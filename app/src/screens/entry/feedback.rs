@@ -10,12 +10,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::entry::{Comment, Entry};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The thread and the form under an entry.
 #[component]
 pub fn Feedback(
     /// The entry as it reads now.
-    entry: Memo<Option<Entry>>,
+    entry: Memo<Option<Arc<Entry>>>,
     /// Whether the user is the supervisor assessing (else the trainee replying).
     assess: bool,
 ) -> impl IntoView {

@@ -10,15 +10,16 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::entry::Entry;
 use shared::vocabulary::capability;
+use std::sync::Arc;
 
 /// A shared entry, read-only, with feedback.
 #[component]
-pub fn SharedEntry(entry: Entry, owner: Owner) -> impl IntoView {
+pub fn SharedEntry(entry: Arc<Entry>, owner: Owner) -> impl IntoView {
     let portfolio = expect_context::<Portfolio>();
     let id = entry.id.clone();
     let current = Memo::new(move |_| portfolio.entry(&id).filter(|entry| !entry.deleted));
     let read = move |field: fn(&Entry) -> String| {
-        move || current.with(|entry| entry.as_ref().map(field).unwrap_or_default())
+        move || current.with(|entry| entry.as_ref().map(|entry| field(entry)).unwrap_or_default())
     };
     view! {
         <Show when=move || current.with(Option::is_some) fallback=NoLongerShared>

@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::entry::{Entry, EntryEdit};
 use shared::supervision::Relationship;
+use std::sync::Arc;
 
 /// Who can see an entry, and the controls to change it.
 #[component]
 pub fn SharedWith(
     /// The entry as it reads now.
-    entry: Memo<Option<Entry>>,
+    entry: Memo<Option<Arc<Entry>>>,
     /// Applies a change to the entry.
     apply: Callback<EntryEdit>,
 ) -> impl IntoView {
