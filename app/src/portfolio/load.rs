@@ -23,8 +23,8 @@ impl Portfolio {
         let summaries = store.summaries().await?;
         // The device bench splits start-up at these marks.
         metrics::mark("waymark:summaries-read");
-        for summary in summaries {
-            match serde_json::from_str::<Entry>(&summary) {
+        for summary in summaries.lines() {
+            match serde_json::from_str::<Entry>(summary) {
                 Ok(entry) if withdrawing.contains(&entry.id) => {}
                 Ok(entry) => {
                     entries.insert(entry.id.clone(), Arc::new(entry));
