@@ -14,7 +14,7 @@ mod sessions;
 
 pub use accounts::{create_account, sign_in};
 pub use extract::AuthUser;
-pub use rate_limit::LoginLimiter;
+pub use rate_limit::{retry_after_secs, FailureLimiter};
 pub use routes::router;
 pub use sessions::{authenticate, start_session, SESSION_LIFETIME_SECS};
 

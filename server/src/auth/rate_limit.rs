@@ -1,5 +1,6 @@
-//! Counts failed sign-ins in memory, per account and per client address, over a
-//! sliding window. Callers pass the current `Instant` in, so tests control time.
+//! Counts failed guesses at a secret (a password at sign-in, an invite code) in
+//! memory, per account and per client address, over a sliding window. Callers pass
+//! the current `Instant` in, so tests control time.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
@@ -18,9 +19,10 @@ const ACCOUNT_KEY_MAX_CHARS: usize = 254;
 /// How often stale entries are swept, so memory follows recent traffic only.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// Failed sign-in attempts, per normalised email and per client address.
+/// Failed attempts, per account (a normalised email, or a user id) and per client
+/// address. Each kind of secret has its own limiter.
 #[derive(Debug)]
-pub struct LoginLimiter {
+pub struct FailureLimiter {
     state: Mutex<Failures>,
 }
 
@@ -31,7 +33,7 @@ struct Failures {
     last_prune: Instant,
 }
 
-impl LoginLimiter {
+impl FailureLimiter {
     /// An empty limiter; `now` starts the pruning clock.
     pub fn new(now: Instant) -> Self {
         Self {
@@ -68,7 +70,7 @@ impl LoginLimiter {
         Ok(())
     }
 
-    /// Records that the attempt admitted at `began` signed in: the account's failures
+    /// Records that the attempt admitted at `began` succeeded: the account's failures
     /// are cleared and the address's count no longer includes this attempt.
     pub fn succeeded(&self, account: &str, address: IpAddr, began: Instant) {
         let account = account_key(account);
@@ -179,7 +181,7 @@ mod tests {
     #[test]
     fn the_sixth_attempt_on_an_account_waits_for_the_oldest_to_expire() {
         let start = Instant::now();
-        let limiter = LoginLimiter::new(start);
+        let limiter = FailureLimiter::new(start);
         for minute in 0..5 {
             let now = start + Duration::from_secs(60 * minute);
             assert_eq!(limiter.begin("a@example.com", HOME, now), Ok(()));
@@ -200,7 +202,7 @@ mod tests {
     #[test]
     fn an_address_is_limited_across_accounts() {
         let start = Instant::now();
-        let limiter = LoginLimiter::new(start);
+        let limiter = FailureLimiter::new(start);
         for n in 0..ADDRESS_LIMIT {
             let account = format!("user{n}@example.com");
             assert_eq!(limiter.begin(&account, HOME, start), Ok(()));
@@ -215,7 +217,7 @@ mod tests {
     #[test]
     fn success_clears_the_account_and_refunds_the_address() {
         let start = Instant::now();
-        let limiter = LoginLimiter::new(start);
+        let limiter = FailureLimiter::new(start);
         for _ in 0..4 {
             limiter
                 .begin("a@example.com", HOME, start)
@@ -234,7 +236,7 @@ mod tests {
     #[test]
     fn ipv6_neighbours_in_one_64_share_a_count() {
         let start = Instant::now();
-        let limiter = LoginLimiter::new(start);
+        let limiter = FailureLimiter::new(start);
         for n in 0..ADDRESS_LIMIT {
             let address: IpAddr = format!("2001:db8::{n:x}").parse().expect("ip");
             limiter
@@ -250,7 +252,7 @@ mod tests {
     #[test]
     fn old_entries_are_pruned() {
         let start = Instant::now();
-        let limiter = LoginLimiter::new(start);
+        let limiter = FailureLimiter::new(start);
         for n in 0..10 {
             limiter
                 .begin(&format!("user{n}@example.com"), ip(n), start)

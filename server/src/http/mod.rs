@@ -8,7 +8,7 @@ mod static_files;
 pub use error::ApiError;
 pub use json::JsonBody;
 
-use crate::auth::LoginLimiter;
+use crate::auth::FailureLimiter;
 use crate::db::Database;
 use crate::sync::SyncHub;
 use axum::Router;
@@ -27,7 +27,8 @@ pub struct AppState {
 struct Inner {
     database: Database,
     app_dir: std::path::PathBuf,
-    login_limiter: LoginLimiter,
+    login_limiter: FailureLimiter,
+    invite_limiter: FailureLimiter,
     sync_hub: Arc<SyncHub>,
 }
 
@@ -39,7 +40,8 @@ impl AppState {
             inner: Arc::new(Inner {
                 database,
                 app_dir: app_dir.to_owned(),
-                login_limiter: LoginLimiter::new(Instant::now()),
+                login_limiter: FailureLimiter::new(Instant::now()),
+                invite_limiter: FailureLimiter::new(Instant::now()),
                 sync_hub: Arc::new(sync_hub),
             }),
         }
@@ -56,8 +58,14 @@ impl AppState {
     }
 
     /// Failed sign-ins of this server process (each instance counts its own).
-    pub fn login_limiter(&self) -> &LoginLimiter {
+    pub fn login_limiter(&self) -> &FailureLimiter {
         &self.inner.login_limiter
+    }
+
+    /// Invite codes that matched no live invite, per supervisor and address, so codes
+    /// cannot be guessed.
+    pub fn invite_limiter(&self) -> &FailureLimiter {
+        &self.inner.invite_limiter
     }
 
     /// Where the built app lives.

@@ -37,6 +37,9 @@ pub enum SupervisionError {
     /// The trainee has as many unused invites as allowed; the oldest expires in `retry_after_secs`.
     #[error("You already have {max} invites waiting to be accepted. Wait for one to be used or to expire (within a week) before making another.")]
     TooManyInvites { max: i64, retry_after_secs: u64 },
+    /// Too many codes that matched no invite, from this account or address, lately.
+    #[error("Too many codes that did not work. To keep invites safe from guessing, wait {} minutes before trying again, and check the code with your trainee.", retry_after_secs.div_ceil(60))]
+    TooManyWrongCodes { retry_after_secs: u64 },
     /// No active relationship with this id that the user is part of.
     #[error("There is no such supervision relationship. It may have been ended, or the link may be wrong.")]
     NoRelationship,
@@ -71,6 +74,11 @@ impl SupervisionError {
             E::OwnInvite => (StatusCode::UNPROCESSABLE_ENTITY, "own_invite", Some("code")),
             E::AlreadyRelated { .. } => (StatusCode::CONFLICT, "already_related", Some("code")),
             E::TooManyInvites { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_invites", None),
+            E::TooManyWrongCodes { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                Some("code"),
+            ),
             E::NoRelationship => (StatusCode::NOT_FOUND, "not_found", None),
             E::AlreadyEnded => (StatusCode::NOT_FOUND, "already_ended", None),
             E::NotTrainee => (StatusCode::FORBIDDEN, "not_trainee", Some("share_new")),
@@ -97,7 +105,8 @@ impl IntoResponse for SupervisionError {
         let mut response = (status, Json(json!({ "error": error }))).into_response();
         if let SupervisionError::TooManyInvites {
             retry_after_secs, ..
-        } = self
+        }
+        | SupervisionError::TooManyWrongCodes { retry_after_secs } = self
         {
             response
                 .headers_mut()

@@ -2,15 +2,17 @@
 //! given it becomes their supervisor).
 
 use super::{codes, people, SupervisionError, MAX_PENDING_INVITES};
-use crate::auth::AuthUser;
+use crate::auth::{retry_after_secs, AuthUser};
 use crate::http::{AppState, JsonBody};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::Json;
 use shared::supervision::{
     AcceptInvite, CreateInvite, Invite, Person, Relationship, INVITE_LIFETIME_SECS,
 };
 use sqlx::Row;
+use std::net::SocketAddr;
+use std::time::Instant;
 
 /// Expired, unused invites are kept this long so a late supervisor is told the code
 /// expired rather than that it never existed; then they are swept.
@@ -87,14 +89,46 @@ pub async fn create(
 }
 
 /// Redeems a code: the signed-in user becomes the supervisor of the invite's trainee
-/// and can read what the trainee already shares with them.
+/// and can read what the trainee already shares with them. A few codes that match no
+/// live invite pause accepting for that account and address: codes are short enough
+/// to type, so they must not be guessable by trying.
 pub async fn accept(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     auth: AuthUser,
     JsonBody(request): JsonBody<AcceptInvite>,
 ) -> Result<(StatusCode, Json<Relationship>), SupervisionError> {
     let code = codes::normalise(&request.code).ok_or(SupervisionError::MalformedCode)?;
-    let code_hash = codes::hash(&code);
+    let limiter = state.invite_limiter();
+    let began = Instant::now();
+    if let Err(wait) = limiter.begin(&auth.user.id, peer.ip(), began) {
+        tracing::warn!(user = %auth.user.id, address = %peer.ip(), "accepting invites paused after repeated wrong codes");
+        return Err(SupervisionError::TooManyWrongCodes {
+            retry_after_secs: retry_after_secs(wait),
+        });
+    }
+    let accepted = claim(&state, &auth, &code).await;
+    // Only a code that matched no live invite counts as a guess.
+    let guessed = matches!(
+        accepted,
+        Err(SupervisionError::UnknownCode
+            | SupervisionError::Expired { .. }
+            | SupervisionError::AlreadyUsed)
+    );
+    if !guessed {
+        limiter.succeeded(&auth.user.id, peer.ip(), began);
+    }
+    accepted
+}
+
+/// Claims the invite with `code` for the signed-in supervisor and starts the
+/// relationship, all in one transaction.
+async fn claim(
+    state: &AppState,
+    auth: &AuthUser,
+    code: &str,
+) -> Result<(StatusCode, Json<Relationship>), SupervisionError> {
+    let code_hash = codes::hash(code);
     let supervisor = &auth.user.id;
     let now = codes::unix_now();
     let mut tx = state.database().pool().begin().await?;

@@ -2,6 +2,7 @@
 
 use super::support::databases;
 use super::{accept, doctor, error_of, invite, list, relate, start};
+use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -175,5 +176,60 @@ async fn a_second_relationship_between_the_same_two_is_refused() {
         let reverse = relate(&server, &supervisor, &trainee, "mentor").await;
         assert_eq!(reverse["trainee"]["id"], supervisor.id.as_str());
         server.shut_down().await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_codes_pause_accepting_for_that_account() {
+    for (target, data) in databases() {
+        let server = start(target, data).await;
+        let trainee = doctor(&server, "Dr Trainee").await;
+        let guesser = doctor(&server, "Dr Guesser").await;
+        let colleague = doctor(&server, "Dr Colleague").await;
+        let code = invite(&server, &trainee, "mentor").await["code"]
+            .as_str()
+            .expect("code")
+            .to_owned();
+        // A mistyped code is not a guess and does not count.
+        let mistyped = accept(&server, &guesser, "ABC").await.status();
+        assert_eq!(mistyped, StatusCode::UNPROCESSABLE_ENTITY);
+        for guess in [
+            "0000-0001",
+            "0000-0002",
+            "0000-0003",
+            "0000-0004",
+            "0000-0005",
+        ] {
+            let (status, name, _, _) = error_of(accept(&server, &guesser, guess).await).await;
+            assert_eq!(
+                (status, name.as_str()),
+                (StatusCode::NOT_FOUND, "unknown_invite"),
+                "{guess}"
+            );
+        }
+
+        // Even the right code now waits, and the answer says for how long.
+        let response = accept(&server, &guesser, &code).await;
+        let retry_after: u64 = response.headers()[RETRY_AFTER]
+            .to_str()
+            .expect("ascii")
+            .parse()
+            .expect("seconds");
+        assert!(retry_after > 0 && retry_after <= 15 * 60, "{retry_after}");
+        let (status, name, message, field) = error_of(response).await;
+        assert_eq!(
+            (status, name.as_str()),
+            (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+        );
+        assert!(
+            message.contains("minutes before trying again") && message.contains("guessing"),
+            "{message}"
+        );
+        assert_eq!(field, "code");
+
+        // Another doctor on the same network is not held up by one account's guesses,
+        // and the invite was not used up by the refused attempt.
+        let accepted = accept(&server, &colleague, &code).await.status();
+        assert_eq!(accepted, StatusCode::CREATED);
     }
 }
