@@ -4,6 +4,7 @@
 //! in `e2e/artifacts/`.
 
 pub mod device;
+pub mod flows;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::{Path, PathBuf};
@@ -473,7 +474,13 @@ impl Browser {
     /// Ends the scenario: on failure saves a screenshot named after it, then closes
     /// the browser and returns the scenario's own outcome.
     pub async fn finish(mut self, name: &str, outcome: Outcome) -> Outcome {
-        if matches!(outcome, Err(Failure::Browser(_))) {
+        use fantoccini::error::CmdError;
+        if matches!(
+            outcome,
+            Err(Failure::Browser(
+                CmdError::Failed(_) | CmdError::FailedC(_) | CmdError::Lost(_)
+            ))
+        ) {
             self.report_driver();
         }
         if outcome.is_err() {
@@ -492,7 +499,7 @@ impl Browser {
         outcome
     }
 
-    /// After a failed browser command, says whether chromedriver is still running and prints the end
+    /// After chromedriver stopped answering, says whether chromedriver is still running and prints the end
     /// of its log: a lost connection is otherwise impossible to explain.
     fn report_driver(&mut self) {
         match self.driver.try_wait() {

@@ -4,44 +4,19 @@
 //! entrustment level and signs it off; back online it reaches the trainee, who sees
 //! it counted as new on the home screen. The trainee then ends the relationship and
 //! the entry leaves the supervisor's inbox and device.
+//!
+//! A second pair: a mentor accepts a typed code, the trainee shares new entries by
+//! default, the mentor comments, the trainee replies, and when the mentor signs out
+//! the trainee's entry leaves their device.
 
-use e2e::{check, Browser, DevTools, Failure, Outcome, Server};
+use e2e::flows::{create_account, text_contains, wait_synced};
+use e2e::{check, Browser, DevTools, Failure, Outcome, Server, PATIENCE};
 use serde_json::json;
 
 const TRAINEE: &str = "Dr Alex Morgan";
 const SUPERVISOR: &str = "Dr Priya Shah";
 const TITLE: &str = "Ran the board round on AMU";
 const FEEDBACK: &str = "Clear plan for every patient. Next time, delegate the discharge letters.";
-
-async fn create_account(browser: &Browser, name: &str, email: &str) -> Outcome {
-    browser.click("[data-testid=sync-status]").await?;
-    browser.click("button.link").await?;
-    browser.type_into("#account-name", name).await?;
-    browser.type_into("#account-email", email).await?;
-    browser
-        .type_into("#account-password", "a long enough password")
-        .await?;
-    browser.click("form button[type=submit]").await?;
-    wait_synced(browser).await
-}
-
-async fn wait_synced(browser: &Browser) -> Outcome {
-    browser
-        .wait_until(
-            "document.querySelector('[data-testid=sync-status]').dataset.sync === 'synced'",
-            "the header to say everything is synced",
-        )
-        .await
-}
-
-async fn text_contains(browser: &Browser, css: &str, text: &str, what: &str) -> Outcome {
-    browser
-        .wait_until(
-            &format!("(document.querySelector({css:?}) || {{}}).textContent?.includes({text:?})"),
-            what,
-        )
-        .await
-}
 
 /// Cuts the browser off the network (as a phone in a basement would be) or brings it
 /// back; the page hears the matching `offline` or `online` event.
@@ -87,6 +62,33 @@ async fn records_of(browser: &Browser, id: &str) -> Result<i64, Failure> {
         .ok_or_else(|| Failure::Check(format!("IndexedDB could not be read: {found}")))
 }
 
+/// Waits until IndexedDB holds `expected` records of `id` (bounded by [`PATIENCE`]).
+async fn wait_for_records(browser: &Browser, id: &str, expected: i64, what: &str) -> Outcome {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut poll = tokio::time::interval(std::time::Duration::from_millis(100));
+    loop {
+        poll.tick().await;
+        let found = records_of(browser, id).await?;
+        if found == expected {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(Failure::Check(format!(
+                "{what}: {found} records, not {expected}"
+            )));
+        }
+    }
+}
+
+/// The id of the entry the browser has open.
+async fn open_entry_id(browser: &Browser) -> Result<String, Failure> {
+    let url = browser.client().current_url().await?;
+    url.path()
+        .strip_prefix("/entries/")
+        .map(str::to_owned)
+        .ok_or_else(|| Failure::Check(format!("not on an entry: {url}")))
+}
+
 #[tokio::test]
 async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Outcome {
     let server = Server::start().await?;
@@ -127,12 +129,7 @@ async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Ou
         trainee.type_into("#title", TITLE).await?;
         trainee.click("button[type=submit]").await?;
         trainee.find("#reflection-what").await?;
-        let url = trainee.client().current_url().await?;
-        let entry_id = url
-            .path()
-            .strip_prefix("/entries/")
-            .map(str::to_owned)
-            .ok_or_else(|| Failure::Check(format!("not on an entry: {url}")))?;
+        let entry_id = open_entry_id(&trainee).await?;
         text_contains(&trainee, "[data-testid=who-can-see]", "Only you", "a new entry is private").await?;
         trainee.click("[data-testid=shared-with] input[type=checkbox]").await?;
         text_contains(
@@ -218,4 +215,77 @@ async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Ou
     .await;
     let outcome = supervisor.finish("supervision_supervisor", outcome).await;
     trainee.finish("supervision_trainee", outcome).await
+}
+
+#[tokio::test]
+async fn new_entries_are_shared_by_default_replies_reach_the_mentor_and_signing_out_clears_them(
+) -> Outcome {
+    const MENTOR: &str = "Dr Jo Okafor";
+    const COMMENT: &str = "How did the team take the new handover sheet?";
+    const REPLY: &str = "Well: the night team asked to keep it.";
+    let server = Server::start().await?;
+    let trainee = Browser::launch().await?;
+    let mentor = Browser::launch().await?;
+    let outcome = async {
+        trainee.open_app(&server.url()).await?;
+        create_account(&trainee, TRAINEE, "alex.morgan@example.test").await?;
+        trainee.click("a[href='/supervision']").await?;
+        trainee.find("#invite-relation").await?.select_by_value("mentor").await?;
+        trainee.click("#create-invite").await?;
+        let code = trainee.text_of("[data-testid=invite-code]").await?;
+
+        // The mentor types the code in, already signed in.
+        mentor.open_app(&server.url()).await?;
+        create_account(&mentor, MENTOR, "jo.okafor@example.test").await?;
+        mentor.click("a[href='/supervision']").await?;
+        mentor.type_into("#accept-code", &code.to_lowercase()).await?;
+        mentor.click("#accept-invite").await?;
+        text_contains(&mentor, "[data-testid=accepted]", TRAINEE, "the mentor is told whom they mentor").await?;
+
+        // The trainee shares new entries with the mentor by default, then logs one.
+        trainee.click("a[href='/supervision']").await?;
+        trainee.click("[data-testid=supervisors] input[id^=share-new]").await?;
+        trainee
+            .wait_until(
+                "(el => el && el.checked && !el.disabled)(document.querySelector('[data-testid=supervisors] input[id^=share-new]'))",
+                "the server to keep 'share new entries'",
+            )
+            .await?;
+        trainee.click("a[href='/new']").await?;
+        trainee.choose("Leading handover").await?;
+        trainee.type_into("#title", TITLE).await?;
+        trainee.click("button[type=submit]").await?;
+        trainee.find("#reflection-what").await?;
+        let entry_id = open_entry_id(&trainee).await?;
+        text_contains(&trainee, "[data-testid=who-can-see]", &format!("You and {MENTOR}"), "a new entry is shared by default").await?;
+        wait_synced(&trainee).await?;
+
+        // The mentor comments; the trainee reads it and replies.
+        mentor.click("a[href='/inbox']").await?;
+        mentor.click("[data-testid=inbox-awaiting] a").await?;
+        mentor.type_into("#comment-body", COMMENT).await?;
+        mentor.click(".comment-form button[type=submit]").await?;
+        text_contains(&mentor, "[data-testid=comment-saved]", "Sent", "the comment is sent").await?;
+        text_contains(&trainee, "[data-testid=comment]", COMMENT, "the comment reaches the trainee's open entry").await?;
+        trainee.type_into("#comment-body", REPLY).await?;
+        trainee.click(".comment-form button[type=submit]").await?;
+        text_contains(&trainee, "[data-testid=comment-saved]", "Sent", "the reply is sent").await?;
+        text_contains(&mentor, "[data-testid=feedback]", REPLY, "the reply reaches the mentor's open entry").await?;
+        check(records_of(&mentor, &entry_id).await? == 2, "the mentor's device holds the shared entry")?;
+
+        // Signing out takes the trainee's entry off the mentor's device, not the trainee's.
+        mentor.click("[data-testid=sync-status]").await?;
+        mentor.click_xpath("//button[normalize-space(.)='Sign out']").await?;
+        wait_for_records(&mentor, &entry_id, 0, "the entry leaves the mentor's IndexedDB at sign-out").await?;
+        mentor
+            .wait_until(
+                &format!("Object.keys(localStorage).every(key => !key.includes({entry_id:?}) && !localStorage.getItem(key).includes({entry_id:?}))"),
+                "nothing in the mentor's localStorage names the entry",
+            )
+            .await?;
+        check(records_of(&trainee, &entry_id).await? == 2, "the trainee still has their entry")
+    }
+    .await;
+    let outcome = mentor.finish("mentor", outcome).await;
+    trainee.finish("mentored_trainee", outcome).await
 }

@@ -3,6 +3,7 @@
 //! reaches the laptop, and the same reflection edited on both while the server is
 //! unreachable ends with both edits on both devices.
 
+use e2e::flows::wait_synced;
 use e2e::{check, Browser, Outcome, Server};
 
 const REFLECTION: &str = "#reflection-what";
@@ -21,15 +22,6 @@ async fn sign_up_or_in(browser: &Browser, creating: bool) -> Outcome {
         .await?;
     browser.click("form button[type=submit]").await?;
     wait_synced(browser).await
-}
-
-async fn wait_synced(browser: &Browser) -> Outcome {
-    browser
-        .wait_until(
-            "document.querySelector('[data-testid=sync-status]').dataset.sync === 'synced'",
-            "the header to say everything is synced",
-        )
-        .await
 }
 
 async fn open_entry(browser: &Browser, title: &str) -> Outcome {

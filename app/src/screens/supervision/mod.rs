@@ -10,7 +10,7 @@ pub use accept::AcceptScreen;
 
 use crate::clock;
 use crate::network::Online;
-use crate::sync::engine::SyncEngine;
+use crate::sync::engine::{SyncEngine, SyncStatus};
 use crate::sync::roster::Roster;
 use crate::sync::supervision::SupervisionError;
 use accept::AcceptForm;
@@ -18,6 +18,10 @@ use invite::InviteSupervisor;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use people::{PeopleYouSupervise, YourSupervisors};
+use std::time::Duration;
+
+/// How often an open supervision screen looks for an accepted invite.
+const INVITE_POLL: Duration = Duration::from_secs(4);
 
 /// The supervision screen.
 #[component]
@@ -25,6 +29,26 @@ pub fn SupervisionScreen() -> impl IntoView {
     let engine = expect_context::<SyncEngine>();
     let roster = expect_context::<Roster>();
     roster.refresh();
+    // A trainee often waits on this screen, phone in hand, while their supervisor
+    // types the code: while an invite is waiting and sync is connected, look again
+    // every few seconds so the acceptance shows without leaving the screen.
+    let polling = set_interval_with_handle(
+        move || {
+            let (waiting, status) = untrack(|| (roster.supervision(), engine.status()));
+            let waiting =
+                waiting.is_some_and(|supervision| !supervision.pending_invites.is_empty());
+            let connected = matches!(status, SyncStatus::Syncing | SyncStatus::Synced { .. });
+            if waiting && connected {
+                roster.refresh();
+            }
+        },
+        INVITE_POLL,
+    );
+    on_cleanup(move || {
+        if let Ok(polling) = polling {
+            polling.clear();
+        }
+    });
     view! {
         <section class="screen" data-screen="supervision">
             <h1>"Supervision"</h1>

@@ -1,0 +1,37 @@
+//! Steps several browser scenarios share: making an account in the app, waiting
+//! until it has synced, and waiting for text to appear.
+
+use crate::{Browser, Outcome};
+
+/// Makes an account from the sync status in the header and waits until synced.
+pub async fn create_account(browser: &Browser, name: &str, email: &str) -> Outcome {
+    browser.click("[data-testid=sync-status]").await?;
+    browser.click("button.link").await?;
+    browser.type_into("#account-name", name).await?;
+    browser.type_into("#account-email", email).await?;
+    browser
+        .type_into("#account-password", "a long enough password")
+        .await?;
+    browser.click("form button[type=submit]").await?;
+    wait_synced(browser).await
+}
+
+/// Waits until the header says everything is synced.
+pub async fn wait_synced(browser: &Browser) -> Outcome {
+    browser
+        .wait_until(
+            "document.querySelector('[data-testid=sync-status]').dataset.sync === 'synced'",
+            "the header to say everything is synced",
+        )
+        .await
+}
+
+/// Waits until the element matching `css` contains `text`; `what` names the wait.
+pub async fn text_contains(browser: &Browser, css: &str, text: &str, what: &str) -> Outcome {
+    browser
+        .wait_until(
+            &format!("(document.querySelector({css:?}) || {{}}).textContent?.includes({text:?})"),
+            what,
+        )
+        .await
+}
