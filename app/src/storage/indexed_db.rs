@@ -116,6 +116,20 @@ fn committed(transaction: IdbTransaction) -> impl Future<Output = Result<(), Sto
     }
 }
 
+/// Asks IndexedDB to commit now rather than once it sees no more requests coming,
+/// which saves a turn of the event loop on every save. Browsers without
+/// `IDBTransaction.commit` (older than 2021) commit on their own as before.
+fn commit_now(transaction: &IdbTransaction) {
+    let commit = Reflect::get(transaction, &"commit".into())
+        .ok()
+        .and_then(|commit| commit.dyn_into::<Function>().ok());
+    if let Some(commit) = commit {
+        if let Err(error) = commit.call0(transaction) {
+            leptos::logging::warn!("IndexedDB would not commit early: {error:?}");
+        }
+    }
+}
+
 /// The open database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct DocStore {
@@ -176,6 +190,7 @@ impl DocStore {
                 .object_store(SUMMARIES)?
                 .put_with_key(&summary.into(), &id.into())?;
         }
+        commit_now(&transaction);
         done.await
     }
 
