@@ -1,7 +1,7 @@
 //! Accepting a code: single use, races, expiry, and the reasons a code is refused.
 
 use super::support::databases;
-use super::{accept, doctor, error_of, invite, list, relate, start};
+use super::{accept, doctor, error_of, invite_code, list, relate, start};
 use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 use serde_json::json;
@@ -13,10 +13,7 @@ async fn an_invite_works_once() {
         let trainee = doctor(&server, "Dr Trainee").await;
         let first = doctor(&server, "Dr First").await;
         let third = doctor(&server, "Dr Third").await;
-        let code = invite(&server, &trainee, "clinical_supervisor").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "clinical_supervisor").await;
         assert_eq!(
             accept(&server, &first, &code).await.status(),
             StatusCode::CREATED
@@ -46,10 +43,7 @@ async fn two_supervisors_racing_for_one_code_cannot_both_win() {
         let trainee = doctor(&server, "Dr Trainee").await;
         let one = doctor(&server, "Dr One").await;
         let two = doctor(&server, "Dr Two").await;
-        let code = invite(&server, &trainee, "mentor").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "mentor").await;
         let (a, b) = tokio::join!(accept(&server, &one, &code), accept(&server, &two, &code));
         let mut statuses = [a.status(), b.status()];
         statuses.sort();
@@ -70,10 +64,7 @@ async fn an_expired_code_says_when_it_expired() {
         let server = start(target, data).await;
         let trainee = doctor(&server, "Dr Trainee").await;
         let supervisor = doctor(&server, "Dr Supervisor").await;
-        let code = invite(&server, &trainee, "coach").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "coach").await;
         // 1 March 2024, 12:00 UTC.
         sqlx::query("UPDATE invites SET expires_at = $1 WHERE trainee_id = $2")
             .bind(1_709_294_400_i64)
@@ -101,10 +92,7 @@ async fn unknown_malformed_and_own_codes_are_refused_with_reasons() {
         let server = start(target, data).await;
         let trainee = doctor(&server, "Dr Trainee").await;
         let supervisor = doctor(&server, "Dr Supervisor").await;
-        let code = invite(&server, &trainee, "mentor").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "mentor").await;
 
         let (status, name, message, field) = error_of(accept(&server, &trainee, &code).await).await;
         assert_eq!(
@@ -153,10 +141,7 @@ async fn a_second_relationship_between_the_same_two_is_refused() {
         let trainee = doctor(&server, "Dr Ada Okafor").await;
         let supervisor = doctor(&server, "Dr Supervisor").await;
         relate(&server, &trainee, &supervisor, "educational_supervisor").await;
-        let code = invite(&server, &trainee, "clinical_supervisor").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "clinical_supervisor").await;
         let (status, name, message, field) =
             error_of(accept(&server, &supervisor, &code).await).await;
         assert_eq!(
@@ -186,10 +171,7 @@ async fn wrong_codes_pause_accepting_for_that_account() {
         let trainee = doctor(&server, "Dr Trainee").await;
         let guesser = doctor(&server, "Dr Guesser").await;
         let colleague = doctor(&server, "Dr Colleague").await;
-        let code = invite(&server, &trainee, "mentor").await["code"]
-            .as_str()
-            .expect("code")
-            .to_owned();
+        let code = invite_code(&server, &trainee, "mentor").await;
         // A mistyped code is not a guess and does not count.
         let mistyped = accept(&server, &guesser, "ABC").await.status();
         assert_eq!(mistyped, StatusCode::UNPROCESSABLE_ENTITY);

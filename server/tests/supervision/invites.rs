@@ -2,7 +2,7 @@
 //! relationship an accepted one starts.
 
 use super::support::databases;
-use super::{accept, call, doctor, error_of, invite, list, person, start};
+use super::{accept, call, doctor, error_of, invite, invite_code, list, person, start};
 use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -78,10 +78,7 @@ async fn codes_are_accepted_in_any_case_without_the_dash() {
         let lower_with_spaces: fn(&str) -> String = |code| format!("  {}\n", code.to_lowercase());
         for (typed, relation) in [(lower_without_dash, "mentor"), (lower_with_spaces, "coach")] {
             let supervisor = doctor(&server, "Dr Supervisor").await;
-            let code = invite(&server, &trainee, relation).await["code"]
-                .as_str()
-                .expect("code")
-                .to_owned();
+            let code = invite_code(&server, &trainee, relation).await;
             let typed = typed(&code);
             assert_ne!(typed, code);
             let response = accept(&server, &supervisor, &typed).await;

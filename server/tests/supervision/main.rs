@@ -82,6 +82,14 @@ async fn invite(server: &TestServer, trainee: &Doctor, relation: &str) -> Value 
     response.json().await.expect("json")
 }
 
+/// The code of a new invite `trainee` makes for `relation`.
+async fn invite_code(server: &TestServer, trainee: &Doctor, relation: &str) -> String {
+    invite(server, trainee, relation).await["code"]
+        .as_str()
+        .expect("code")
+        .to_owned()
+}
+
 async fn accept(server: &TestServer, who: &Doctor, code: &str) -> reqwest::Response {
     call(
         server,
@@ -100,10 +108,7 @@ async fn relate(
     supervisor: &Doctor,
     relation: &str,
 ) -> Value {
-    let code = invite(server, trainee, relation).await["code"]
-        .as_str()
-        .expect("code")
-        .to_owned();
+    let code = invite_code(server, trainee, relation).await;
     let response = accept(server, supervisor, &code).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     response.json().await.expect("json")
