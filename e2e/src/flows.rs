@@ -1,5 +1,5 @@
 //! Steps several browser scenarios share: making an account in the app, waiting
-//! until it has synced, and waiting for text to appear.
+//! until it has synced, logging a moment, and waiting for text to appear.
 
 use crate::{Browser, Outcome};
 
@@ -14,6 +14,17 @@ pub async fn create_account(browser: &Browser, name: &str, email: &str) -> Outco
         .await?;
     browser.click("form button[type=submit]").await?;
     wait_synced(browser).await
+}
+
+/// Logs a moment of `kind` titled `title` and waits for the entry screen to say
+/// it is saved.
+pub async fn capture(browser: &Browser, kind: &str, title: &str) -> Outcome {
+    browser.click("a[href='/new']").await?;
+    browser.choose(kind).await?;
+    browser.type_into("#title", title).await?;
+    browser.click("button[type=submit]").await?;
+    browser.text_of("[data-screen=entry] .notice").await?;
+    Ok(())
 }
 
 /// Waits until the header says everything is synced.

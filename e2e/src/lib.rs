@@ -37,6 +37,26 @@ pub enum Failure {
 /// The result of a scenario.
 pub type Outcome = Result<(), Failure>;
 
+/// Runs `check` every 50 ms until it says true, for at most [`PATIENCE`]; `what`
+/// names the wait in the failure.
+pub async fn poll_until<F, Fut>(what: &str, mut check: F) -> Outcome
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<bool, Failure>>,
+{
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut poll = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        poll.tick().await;
+        if check().await? {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() > deadline {
+            return Err(Failure::Check(format!("timed out waiting until {what}")));
+        }
+    }
+}
+
 /// Fails the scenario with `message` unless `condition` holds.
 pub fn check(condition: bool, message: impl Into<String>) -> Outcome {
     if condition {
@@ -360,17 +380,10 @@ impl Browser {
     /// Polls a JavaScript condition until it is true (bounded by [`PATIENCE`]).
     pub async fn wait_until(&self, condition: &str, what: &str) -> Outcome {
         let script = format!("return Boolean({condition});");
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        let mut poll = tokio::time::interval(Duration::from_millis(50));
-        loop {
-            poll.tick().await;
-            if self.eval(&script).await? == serde_json::Value::Bool(true) {
-                return Ok(());
-            }
-            if tokio::time::Instant::now() > deadline {
-                return Err(Failure::Check(format!("timed out waiting until {what}")));
-            }
-        }
+        poll_until(what, || async {
+            Ok(self.eval(&script).await? == serde_json::Value::Bool(true))
+        })
+        .await
     }
 
     /// Clicks the element matching `css`, once it is there.

@@ -1,17 +1,9 @@
 //! Working with entries in the browser: delete with undo, search, filters, and a new version
 //! of the app offered without losing what was being typed.
 
+use e2e::flows::capture;
 use e2e::{app_dir, check, Browser, DevTools, Outcome, Server};
 use std::path::Path;
-
-async fn capture(browser: &Browser, kind: &str, title: &str) -> Outcome {
-    browser.click("a[href='/new']").await?;
-    browser.choose(kind).await?;
-    browser.type_into("#title", title).await?;
-    browser.click("button[type=submit]").await?;
-    browser.text_of("[data-screen=entry] .notice").await?;
-    Ok(())
-}
 
 #[tokio::test]
 async fn delete_can_be_undone_and_search_narrows_the_list() -> Outcome {

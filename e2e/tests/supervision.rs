@@ -9,8 +9,8 @@
 //! default, the mentor comments, the trainee replies, and when the mentor signs out
 //! the trainee's entry leaves their device.
 
-use e2e::flows::{create_account, text_contains, wait_synced};
-use e2e::{check, Browser, DevTools, Failure, Outcome, Server, PATIENCE};
+use e2e::flows::{capture, create_account, text_contains, wait_synced};
+use e2e::{check, poll_until, Browser, DevTools, Failure, Outcome, Server};
 use serde_json::json;
 
 const TRAINEE: &str = "Dr Alex Morgan";
@@ -62,22 +62,25 @@ async fn records_of(browser: &Browser, id: &str) -> Result<i64, Failure> {
         .ok_or_else(|| Failure::Check(format!("IndexedDB could not be read: {found}")))
 }
 
-/// Waits until IndexedDB holds `expected` records of `id` (bounded by [`PATIENCE`]).
+/// Waits until IndexedDB holds `expected` records of `id` (bounded by `PATIENCE`).
 async fn wait_for_records(browser: &Browser, id: &str, expected: i64, what: &str) -> Outcome {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    let mut poll = tokio::time::interval(std::time::Duration::from_millis(100));
-    loop {
-        poll.tick().await;
-        let found = records_of(browser, id).await?;
-        if found == expected {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() > deadline {
-            return Err(Failure::Check(format!(
-                "{what}: {found} records, not {expected}"
-            )));
-        }
-    }
+    let what = format!("{what} ({expected} records)");
+    poll_until(&what, || async {
+        Ok(records_of(browser, id).await? == expected)
+    })
+    .await
+}
+
+/// The trainee, signed in, makes an invite for `relation` and reads its code.
+async fn make_invite(trainee: &Browser, relation: &str) -> Result<String, Failure> {
+    trainee.click("a[href='/supervision']").await?;
+    trainee
+        .find("#invite-relation")
+        .await?
+        .select_by_value(relation)
+        .await?;
+    trainee.click("#create-invite").await?;
+    trainee.text_of("[data-testid=invite-code]").await
 }
 
 /// The id of the entry the browser has open.
@@ -98,14 +101,7 @@ async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Ou
         // The trainee invites an educational supervisor.
         trainee.open_app(&server.url()).await?;
         create_account(&trainee, TRAINEE, "alex.morgan@example.test").await?;
-        trainee.click("a[href='/supervision']").await?;
-        trainee
-            .find("#invite-relation")
-            .await?
-            .select_by_value("educational_supervisor")
-            .await?;
-        trainee.click("#create-invite").await?;
-        let code = trainee.text_of("[data-testid=invite-code]").await?;
+        let code = make_invite(&trainee, "educational_supervisor").await?;
         let link = trainee.value_of("#invite-link").await?;
         check(
             link == format!("{}supervision/accept/{code}", server.url()),
@@ -124,10 +120,7 @@ async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Ou
         text_contains(&supervisor, "[data-testid=accepted]", TRAINEE, "the supervisor is told whom they supervise").await?;
 
         // The trainee logs a moment and shares it with the supervisor.
-        trainee.click("a[href='/new']").await?;
-        trainee.choose("Leading a ward round").await?;
-        trainee.type_into("#title", TITLE).await?;
-        trainee.click("button[type=submit]").await?;
+        capture(&trainee, "Leading a ward round", TITLE).await?;
         trainee.find("#reflection-what").await?;
         let entry_id = open_entry_id(&trainee).await?;
         text_contains(&trainee, "[data-testid=who-can-see]", "Only you", "a new entry is private").await?;
@@ -229,10 +222,7 @@ async fn new_entries_are_shared_by_default_replies_reach_the_mentor_and_signing_
     let outcome = async {
         trainee.open_app(&server.url()).await?;
         create_account(&trainee, TRAINEE, "alex.morgan@example.test").await?;
-        trainee.click("a[href='/supervision']").await?;
-        trainee.find("#invite-relation").await?.select_by_value("mentor").await?;
-        trainee.click("#create-invite").await?;
-        let code = trainee.text_of("[data-testid=invite-code]").await?;
+        let code = make_invite(&trainee, "mentor").await?;
 
         // The mentor types the code in, already signed in.
         mentor.open_app(&server.url()).await?;
@@ -251,10 +241,7 @@ async fn new_entries_are_shared_by_default_replies_reach_the_mentor_and_signing_
                 "the server to keep 'share new entries'",
             )
             .await?;
-        trainee.click("a[href='/new']").await?;
-        trainee.choose("Leading handover").await?;
-        trainee.type_into("#title", TITLE).await?;
-        trainee.click("button[type=submit]").await?;
+        capture(&trainee, "Leading handover", TITLE).await?;
         trainee.find("#reflection-what").await?;
         let entry_id = open_entry_id(&trainee).await?;
         text_contains(&trainee, "[data-testid=who-can-see]", &format!("You and {MENTOR}"), "a new entry is shared by default").await?;

@@ -6,11 +6,8 @@
 use automerge::transaction::Transactable;
 use automerge::ROOT;
 use e2e::device::{Device, DeviceError};
-use e2e::{check, register, Outcome, Server};
+use e2e::{check, register, Outcome, Server, PATIENCE};
 use shared::protocol::{self, ClientFrame, ErrorCode, RejectCode, MAX_FRAME_BYTES};
-use std::time::Duration;
-
-const PATIENCE: Duration = Duration::from_secs(20);
 
 fn what(device: &Device, id: &str) -> String {
     device

@@ -99,12 +99,25 @@ fn request(request: IdbRequest) -> impl Future<Output = Result<JsValue, StoreErr
     }
 }
 
-/// Resolves when the transaction commits; a full disk shows up here, at commit.
-fn committed(transaction: IdbTransaction) -> impl Future<Output = Result<(), StoreError>> {
+/// Commits a write transaction whose requests are all made, and resolves once it has
+/// committed; a full disk shows up here, at commit. It asks IndexedDB to commit now
+/// rather than once it sees no more requests coming, which saves a turn of the event
+/// loop on every save. (`IDBTransaction.commit` is called by name: web-sys marks it
+/// deprecated. Browsers older than 2021 lack it and commit on their own as before.)
+fn commit(transaction: IdbTransaction) -> impl Future<Output = Result<(), StoreError>> {
+    // The complete event fires in a later task, so the handlers set here see it.
     let done = event_promise(|resolve, reject| {
         transaction.set_oncomplete(Some(resolve));
         transaction.set_onabort(Some(reject));
     });
+    let commit_now = Reflect::get(&transaction, &"commit".into())
+        .ok()
+        .and_then(|commit| commit.dyn_into::<Function>().ok());
+    if let Some(commit_now) = commit_now {
+        if let Err(error) = commit_now.call0(&transaction) {
+            leptos::logging::warn!("IndexedDB would not commit early: {error:?}");
+        }
+    }
     async move {
         match done.await {
             Ok(_) => Ok(()),
@@ -112,20 +125,6 @@ fn committed(transaction: IdbTransaction) -> impl Future<Output = Result<(), Sto
                 .error()
                 .map(StoreError::from)
                 .unwrap_or(StoreError::Aborted)),
-        }
-    }
-}
-
-/// Asks IndexedDB to commit now rather than once it sees no more requests coming,
-/// which saves a turn of the event loop on every save. Browsers without
-/// `IDBTransaction.commit` (older than 2021) commit on their own as before.
-fn commit_now(transaction: &IdbTransaction) {
-    let commit = Reflect::get(transaction, &"commit".into())
-        .ok()
-        .and_then(|commit| commit.dyn_into::<Function>().ok());
-    if let Some(commit) = commit {
-        if let Err(error) = commit.call0(transaction) {
-            leptos::logging::warn!("IndexedDB would not commit early: {error:?}");
         }
     }
 }
@@ -180,7 +179,6 @@ impl DocStore {
         summary: Option<&str>,
     ) -> Result<(), StoreError> {
         let transaction = self.write_transaction()?;
-        let done = committed(transaction.clone());
         // `from` copies; a view would hand IndexedDB the whole of wasm memory.
         transaction
             .object_store(DOCS)?
@@ -190,21 +188,19 @@ impl DocStore {
                 .object_store(SUMMARIES)?
                 .put_with_key(&summary.into(), &id.into())?;
         }
-        commit_now(&transaction);
-        done.await
+        commit(transaction).await
     }
 
     /// Deletes documents and their summaries together; resolves once committed.
     pub async fn remove(&self, ids: &[String]) -> Result<(), StoreError> {
         let transaction = self.write_transaction()?;
-        let done = committed(transaction.clone());
         let docs = transaction.object_store(DOCS)?;
         let summaries = transaction.object_store(SUMMARIES)?;
         for id in ids {
             docs.delete(&id.into())?;
             summaries.delete(&id.into())?;
         }
-        done.await
+        commit(transaction).await
     }
 
     /// The bytes of one document, if stored.

@@ -93,6 +93,15 @@ impl Roster {
         self.refresh();
     }
 
+    /// Whether any invite the user made is waiting to be accepted.
+    pub fn has_waiting_invites(&self) -> bool {
+        self.cached.with(|cached| {
+            cached
+                .as_ref()
+                .is_some_and(|c| !c.supervision.pending_invites.is_empty())
+        })
+    }
+
     /// The list as last fetched, if ever.
     pub fn supervision(&self) -> Option<Supervision> {
         self.cached

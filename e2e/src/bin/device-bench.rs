@@ -5,6 +5,7 @@
 //! Prints a table (median of 3 runs, min, max); asserts nothing.
 
 use base64::Engine;
+use e2e::flows::capture;
 use e2e::{Browser, DevTools, Failure, Server};
 use serde_json::{json, Value};
 use shared::entry::Now;
@@ -179,11 +180,7 @@ async fn run(figures: &mut Figures, stored: usize, records: &[Value]) -> Result<
 
         if stored == 0 {
             for index in 0..CAPTURES {
-                browser.click("a[href='/new']").await?;
-                browser.choose("Leading handover").await?;
-                browser.type_into("#title", &format!("Benchmark capture {index}")).await?;
-                browser.click("button[type=submit]").await?;
-                browser.text_of("[data-screen=entry] .notice").await?;
+                capture(&browser, "Leading handover", &format!("Benchmark capture {index}")).await?;
             }
             let durations = browser
                 .eval("return performance.getEntriesByName('waymark:save-durable').map(m => m.duration);")

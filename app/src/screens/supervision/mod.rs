@@ -34,9 +34,7 @@ pub fn SupervisionScreen() -> impl IntoView {
     // every few seconds so the acceptance shows without leaving the screen.
     let polling = set_interval_with_handle(
         move || {
-            let (waiting, status) = untrack(|| (roster.supervision(), engine.status()));
-            let waiting =
-                waiting.is_some_and(|supervision| !supervision.pending_invites.is_empty());
+            let (waiting, status) = untrack(|| (roster.has_waiting_invites(), engine.status()));
             let connected = matches!(status, SyncStatus::Syncing | SyncStatus::Synced { .. });
             if waiting && connected {
                 roster.refresh();
