@@ -6,6 +6,12 @@ use crate::{Browser, Outcome};
 /// Makes an account from the sync status in the header and waits until synced.
 pub async fn create_account(browser: &Browser, name: &str, email: &str) -> Outcome {
     browser.click("[data-testid=sync-status]").await?;
+    fill_new_account(browser, name, email).await
+}
+
+/// On the sign-in screen, switches to making an account, makes it and waits until
+/// synced.
+pub async fn fill_new_account(browser: &Browser, name: &str, email: &str) -> Outcome {
     browser.click("button.link").await?;
     browser.type_into("#account-name", name).await?;
     browser.type_into("#account-email", email).await?;

@@ -9,7 +9,7 @@
 //! default, the mentor comments, the trainee replies, and when the mentor signs out
 //! the trainee's entry leaves their device.
 
-use e2e::flows::{capture, create_account, text_contains, wait_synced};
+use e2e::flows::{capture, create_account, fill_new_account, text_contains, wait_synced};
 use e2e::{check, poll_until, Browser, DevTools, Failure, Outcome, Server};
 use serde_json::json;
 
@@ -108,10 +108,12 @@ async fn supervisor_gives_feedback_offline_and_loses_access_when_it_ends() -> Ou
             format!("the invite shows its full link: {link:?} for {code:?}"),
         )?;
 
-        // The supervisor, on their own phone, makes an account and opens the link.
-        supervisor.open_app(&server.url()).await?;
-        create_account(&supervisor, SUPERVISOR, "priya.shah@example.test").await?;
+        // The supervisor, on their own phone and not yet signed up, opens the link: it
+        // leads through making an account and straight back to the invite.
         supervisor.open_app(&link).await?;
+        text_contains(&supervisor, "[data-testid=accept-signed-out]", "Sign in first", "a signed-out supervisor is asked to sign in").await?;
+        supervisor.click("[data-testid=accept-signed-out] a").await?;
+        fill_new_account(&supervisor, SUPERVISOR, "priya.shah@example.test").await?;
         check(
             supervisor.value_of("#accept-code").await? == code,
             "the link fills in the code",
