@@ -12,7 +12,7 @@ say "Checking formatting (cargo fmt)"
 cargo fmt --all -- --check
 say "Linting (cargo clippy, warnings are errors)"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-cargo clippy --locked -p app --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --locked -p app --target wasm32-unknown-unknown --bins --examples -- -D warnings
 
 build_app
 ensure_browser

@@ -197,6 +197,44 @@ async fn run(figures: &mut Figures, stored: usize, records: &[Value]) -> Result<
         .await
 }
 
+/// The size floors `scripts/bench.sh` builds from app/examples, beside the app's total:
+/// what the stack costs before any of Waymark's own code.
+fn add_floors(figures: &mut Figures, app_gz: f64) {
+    let Some(floors) = std::env::var_os("WAYMARK_SIZE_FLOORS").map(PathBuf::from) else {
+        eprintln!("device bench: WAYMARK_SIZE_FLOORS is not set, so no size floors (scripts/bench.sh sets it)");
+        return;
+    };
+    for (floor, label) in [
+        (
+            "automerge_floor",
+            "floor: Automerge alone, the calls the app makes",
+        ),
+        (
+            "stack_floor",
+            "floor: Automerge + a bare two-route Leptos app",
+        ),
+    ] {
+        let dir = floors.join(floor);
+        if !dir.join(format!("{floor}_bg.wasm.gz")).exists() {
+            eprintln!(
+                "device bench: {} is not built (scripts/bench.sh builds it)",
+                dir.display()
+            );
+            continue;
+        }
+        let gz = size(&dir.join(format!("{floor}_bg.wasm.gz")))
+            + size(&dir.join(format!("{floor}.js.gz")));
+        figures.add(&format!("{label}, WASM + JS gzip (zopfli)"), "KiB", gz);
+        if floor == "stack_floor" {
+            figures.add(
+                "the app's own code above that floor, gzip (zopfli)",
+                "KiB",
+                app_gz - gz,
+            );
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
     let assets = asset_dir()?;
@@ -224,6 +262,8 @@ async fn main() -> Result<(), Failure> {
         "KiB",
         brotli,
     );
+
+    add_floors(&mut figures, wasm_gz + js_gz);
 
     let (records, payload_per_entry) = records(LARGE)?;
     figures.add(
