@@ -17,7 +17,10 @@ echo "    wasm-opt -Oz"
 wasm-opt -Oz "$work/app_bg.wasm" -o "$work/app_bg.wasm"
 cp "$static"/assets/* "$work/"
 
-version="$(cd "$work" && cat $(ls | sort) | sha256sum | cut -c1-12)"
+# The pages are hashed too: a change to index.html alone must still be a new version,
+# or installed apps would keep starting the old page from the service worker's cache.
+version="$( (cd "$work" && cat $(ls | sort)) | cat - "$static/index.html" "$static/sw.js" \
+  "$static/manifest.webmanifest" | sha256sum | cut -c1-12)"
 rm -rf "$dist"
 mkdir -p "$dist/assets/$version"
 mv "$work"/* "$dist/assets/$version/"
