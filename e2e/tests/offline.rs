@@ -68,6 +68,15 @@ async fn capture_and_reflect_with_the_server_down() -> Outcome {
             listed.contains("Led the night handover"),
             format!("the list shows the entry: {listed:?}"),
         )?;
+        // The list came from the read index.html starts while the app loads, and the
+        // app took it rather than reading again.
+        check(
+            browser
+                .eval("return performance.getEntriesByName('waymark:summaries-preloaded').length === 1 && window.waymarkSummaries === undefined")
+                .await?
+                == serde_json::json!(true),
+            "the app used the summaries index.html read early",
+        )?;
 
         // Type and reload mid-sentence, without waiting for anything.
         browser.click("[data-testid=entry-list] a").await?;

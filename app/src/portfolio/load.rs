@@ -14,11 +14,13 @@ impl Portfolio {
     /// before the tab closed.
     pub(super) async fn read_device(self) -> Result<(), ChangeError> {
         let store = self.store().await?;
-        // A withdrawal interrupted last time: finish deleting first.
-        self.finish_withdrawals().await;
+        // Taken before finishing a withdrawal interrupted last time: the summaries may
+        // have been read before that deletion (index.html starts the read early), and
+        // none of these may show.
         let withdrawing = self
             .shared
             .with_untracked(|shared| shared.withdrawing.clone());
+        self.finish_withdrawals().await;
         let mut entries = BTreeMap::new();
         let summaries = store.summaries().await?;
         // The device bench splits start-up at these marks.

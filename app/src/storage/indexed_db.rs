@@ -220,7 +220,11 @@ impl DocStore {
 
     /// Every summary, one per line. Summaries are compact JSON, which never holds a
     /// raw newline; joining them in JavaScript copies one text into wasm, not 2,000.
+    /// The first call takes the read index.html started while the app was loading.
     pub async fn summaries(&self) -> Result<String, StoreError> {
+        if let Some(preloaded) = take_preloaded_summaries().await {
+            return Ok(preloaded);
+        }
         let transaction = self
             .database
             .transaction_with_str_and_mode(SUMMARIES, IdbTransactionMode::Readonly)?;
@@ -232,4 +236,18 @@ impl DocStore {
         }
         Ok(values.join("\n").into())
     }
+}
+
+/// The summaries index.html began reading before the app loaded (`waymarkSummaries`),
+/// taken once: a later read must see the database as it is then. `None` when the page
+/// made no such read or it failed, and the caller reads for itself.
+async fn take_preloaded_summaries() -> Option<String> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("waymarkSummaries");
+    let promise = Reflect::get(&window, &key)
+        .ok()?
+        .dyn_into::<Promise>()
+        .ok()?;
+    Reflect::set(&window, &key, &JsValue::UNDEFINED).ok()?;
+    JsFuture::from(promise).await.ok()?.as_string()
 }
