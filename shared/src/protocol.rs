@@ -8,12 +8,16 @@
 //!
 //! The state machines that speak these frames come with the sync engine (issue 4).
 
+mod batch;
+
+pub use batch::{encode_server_frames, unpack_batch, BATCH_BYTES};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The protocol version this code speaks. Version 2 added supervision (`Access`, and
-/// other people's shared documents): a version 1 app is asked to update.
-pub const PROTOCOL_VERSION: u16 = 2;
+/// other people's shared documents); version 3 added `Batch`. An older app is asked to
+/// update.
+pub const PROTOCOL_VERSION: u16 = 3;
 
 /// The largest frame either side accepts, in bytes. A bigger change must be split
 /// (Automerge's sync messages are per document and usually far smaller).
@@ -89,6 +93,9 @@ pub enum ServerFrame {
         shared: Vec<SharedDoc>,
         withdrawn: Vec<DocId>,
     },
+    /// Several frames the server had ready at once (a catch-up, say), as a postcard
+    /// sequence deflated together (see [`encode_server_frames`], [`unpack_batch`]).
+    Batch { deflated: Vec<u8> },
 }
 
 /// Someone else's document that is shared with the user.
@@ -127,13 +134,15 @@ pub enum FrameError {
     UnsupportedVersion { found: u16, supported: u16 },
     #[error("the frame cannot be read: {0}")]
     Malformed(String),
+    #[error("the batch inflates to more than {limit} bytes")]
+    BatchTooLarge { limit: usize },
 }
 
 impl FrameError {
     /// The code a server answers this error with.
     pub fn code(&self) -> ErrorCode {
         match self {
-            FrameError::TooLarge { .. } => ErrorCode::TooLarge,
+            FrameError::TooLarge { .. } | FrameError::BatchTooLarge { .. } => ErrorCode::TooLarge,
             FrameError::UnsupportedVersion { .. } => ErrorCode::UnsupportedVersion,
             FrameError::Empty | FrameError::Malformed(_) => ErrorCode::BadFrame,
         }

@@ -394,11 +394,17 @@ impl World {
                 return;
             };
             let frame: ClientFrame = protocol::decode(&bytes).expect("decodes");
+            // Replies to one device go out together, as the server's connection sends
+            // them: several become one deflated batch.
+            let mut replies: Vec<Vec<ServerFrame>> = vec![Vec::new(); DEVICES];
             for (to, reply) in self.server.handle(device, frame) {
+                replies[to].push(reply);
+            }
+            for (to, frames) in replies.into_iter().enumerate() {
                 if self.devices[to].online {
-                    self.devices[to]
-                        .down
-                        .push_back(protocol::encode(&reply).expect("encodes"));
+                    for bytes in protocol::encode_server_frames(&frames) {
+                        self.devices[to].down.push_back(bytes.expect("encodes"));
+                    }
                 }
             }
         } else {

@@ -694,7 +694,8 @@ impl Connection {
         }
     }
 
-    /// Sends every queued frame in one flush.
+    /// Sends every queued frame in one flush; several go as deflated batches (a
+    /// catch-up is hundreds of small frames much alike).
     async fn flush<S>(&mut self, sink: &mut S) -> Result<(), S::Error>
     where
         S: futures_util::Sink<Message> + Unpin,
@@ -702,8 +703,9 @@ impl Connection {
         if self.out.is_empty() {
             return Ok(());
         }
-        for frame in self.out.drain(..) {
-            match protocol::encode(&frame) {
+        let frames: Vec<ServerFrame> = self.out.drain(..).collect();
+        for encoded in protocol::encode_server_frames(&frames) {
+            match encoded {
                 Ok(bytes) => sink.feed(Message::Binary(bytes.into())).await?,
                 Err(error) => tracing::error!(%error, "a reply could not be encoded"),
             }

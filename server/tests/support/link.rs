@@ -8,6 +8,7 @@ use shared::entry::{CaptureDraft, EntryDoc, Now};
 use shared::protocol::{self, ClientFrame, ServerFrame, PROTOCOL_VERSION};
 use shared::vocabulary::ActivityKind;
 use shared::ActorId;
+use std::collections::VecDeque;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -15,7 +16,11 @@ pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A WebSocket to the server that speaks frames.
-pub struct Link(pub Socket);
+pub struct Link {
+    socket: Socket,
+    /// Frames of a batch that came after the one a test waited for.
+    pending: VecDeque<ServerFrame>,
+}
 
 impl Link {
     pub async fn open(server: &TestServer) -> Self {
@@ -23,40 +28,60 @@ impl Link {
         let (socket, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("connects");
-        Self(socket)
+        Self {
+            socket,
+            pending: VecDeque::new(),
+        }
     }
 
     /// Sends frames in one flight.
     pub async fn send(&mut self, frames: &[ClientFrame]) {
         for frame in frames {
             let bytes = protocol::encode(frame).expect("encodes");
-            self.0
+            self.socket
                 .feed(Message::Binary(bytes.into()))
                 .await
                 .expect("sends");
         }
-        self.0.flush().await.expect("flushes");
+        self.socket.flush().await.expect("flushes");
     }
 
-    /// Frames until `last` matches (bounded: a silent server fails the test).
+    /// Frames until `last` matches (bounded: a silent server fails the test). The
+    /// frames of a batch count one by one, in order.
     pub async fn until(&mut self, last: impl Fn(&ServerFrame) -> bool) -> Vec<ServerFrame> {
         let mut frames = Vec::new();
         for _ in 0..1_000 {
-            let message = tokio::time::timeout(Duration::from_secs(20), self.0.next())
+            let frame = self.next_frame().await;
+            let done = last(&frame);
+            frames.push(frame);
+            if done {
+                return frames;
+            }
+        }
+        panic!("no matching frame among 1,000");
+    }
+
+    /// The next frame, unpacking batches (bounded, like `until`).
+    async fn next_frame(&mut self) -> ServerFrame {
+        for _ in 0..1_000 {
+            if let Some(frame) = self.pending.pop_front() {
+                return frame;
+            }
+            let message = tokio::time::timeout(Duration::from_secs(20), self.socket.next())
                 .await
                 .expect("the server answers within 20 s")
                 .expect("the connection stays open")
                 .expect("a message");
             if let Message::Binary(bytes) = message {
-                let frame: ServerFrame = protocol::decode(&bytes).expect("decodes");
-                let done = last(&frame);
-                frames.push(frame);
-                if done {
-                    return frames;
+                match protocol::decode(&bytes).expect("decodes") {
+                    ServerFrame::Batch { deflated } => self
+                        .pending
+                        .extend(protocol::unpack_batch(&deflated).expect("unpacks")),
+                    frame => return frame,
                 }
             }
         }
-        panic!("no matching frame among 1,000");
+        panic!("no frame among 1,000 messages");
     }
 }
 

@@ -15,7 +15,8 @@
 
 use super::{covers, heads_from_wire, SyncError};
 use crate::protocol::{
-    ClientFrame, Cursor, DocId, ErrorCode, RejectCode, ServerFrame, SharedDoc, PROTOCOL_VERSION,
+    unpack_batch, ClientFrame, Cursor, DocId, ErrorCode, RejectCode, ServerFrame, SharedDoc,
+    PROTOCOL_VERSION,
 };
 use automerge::sync::{self, SyncDoc};
 use automerge::AutoCommit;
@@ -258,6 +259,18 @@ impl ClientSession {
                 actions.push(Action::Access { shared, withdrawn });
                 actions
             }
+            ServerFrame::Batch { deflated } => match unpack_batch(&deflated) {
+                Ok(frames) => frames
+                    .into_iter()
+                    .flat_map(|frame| self.receive(frame))
+                    .collect(),
+                // Nothing in it is applied, so the cursor stays and the next catch-up
+                // asks again.
+                Err(error) => vec![Action::Failed {
+                    code: error.code(),
+                    message: error.to_string(),
+                }],
+            },
             ServerFrame::Error { code, message } => {
                 // The server ends the connection after refusing the token; other
                 // errors concern one frame and the connection carries on.
@@ -437,5 +450,54 @@ impl ClientSession {
         } else {
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::{decode, encode_server_frames};
+
+    #[test]
+    fn a_batch_acts_as_its_frames_in_order() {
+        let frames = vec![
+            ServerFrame::Welcome {
+                user: "trainee".into(),
+                cursor: 3,
+            },
+            ServerFrame::Changed {
+                docs: Vec::new(),
+                cursor: 9,
+            },
+        ];
+        let wire = encode_server_frames(&frames);
+        let [Ok(bytes)] = wire.as_slice() else {
+            panic!("two frames make one batch: {wire:?}");
+        };
+        let batch: ServerFrame = decode(bytes).expect("decodes");
+        assert!(matches!(batch, ServerFrame::Batch { .. }));
+
+        let mut batched = ClientSession::new(0, []);
+        let mut one_by_one = ClientSession::new(0, []);
+        let from_batch = batched.receive(batch);
+        let from_frames: Vec<Action> = frames
+            .into_iter()
+            .flat_map(|frame| one_by_one.receive(frame))
+            .collect();
+        assert_eq!(from_batch, from_frames);
+        assert_eq!(batched.cursor(), 9);
+    }
+
+    #[test]
+    fn a_damaged_batch_is_reported_and_moves_nothing_on() {
+        let mut session = ClientSession::new(7, []);
+        let actions = session.receive(ServerFrame::Batch {
+            deflated: vec![0xff; 8],
+        });
+        assert!(
+            matches!(actions.as_slice(), [Action::Failed { code: ErrorCode::BadFrame, message }] if message.contains("batch")),
+            "{actions:?}"
+        );
+        assert_eq!(session.cursor(), 7);
     }
 }
