@@ -13,9 +13,8 @@ say "Building the size floors (app/examples, size-optimised release)"
 cargo build --locked -p app --examples --target wasm32-unknown-unknown --profile wasm-release
 for floor in automerge_floor stack_floor; do
   rm -rf "${FLOORS:?}/$floor"
-  wasm-bindgen --target web --no-typescript --out-dir "$FLOORS/$floor" --out-name "$floor" \
-    "$ROOT/target/wasm32-unknown-unknown/wasm-release/examples/$floor.wasm"
-  wasm-opt -Oz "$FLOORS/$floor/${floor}_bg.wasm" -o "$FLOORS/$floor/${floor}_bg.wasm"
+  bash "$ROOT/scripts/finish-wasm.sh" \
+    "$ROOT/target/wasm32-unknown-unknown/wasm-release/examples/$floor.wasm" "$FLOORS/$floor" "$floor"
   zopfli "$FLOORS/$floor/${floor}_bg.wasm" "$FLOORS/$floor/$floor.js"
 done
 say "Building the server and the benchmark (release)"

@@ -11,10 +11,7 @@ static="$(cd "$(dirname "${BASH_SOURCE[0]}")/../app/static" && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "    wasm-bindgen"
-wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name app "$wasm"
-echo "    wasm-opt -Oz"
-wasm-opt -Oz "$work/app_bg.wasm" -o "$work/app_bg.wasm"
+bash "$(dirname "${BASH_SOURCE[0]}")/finish-wasm.sh" "$wasm" "$work" app
 cp "$static"/assets/* "$work/"
 
 # The pages are hashed too: a change to index.html alone must still be a new version,

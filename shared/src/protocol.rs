@@ -151,9 +151,19 @@ impl FrameError {
 
 /// Encodes a frame for the wire.
 pub fn encode<F: Serialize>(frame: &F) -> Result<Vec<u8>, FrameError> {
+    framed(&body_of(frame)?)
+}
+
+/// A frame's postcard body, without the version header.
+fn body_of<F: Serialize>(frame: &F) -> Result<Vec<u8>, FrameError> {
+    postcard::to_allocvec(frame).map_err(|e| FrameError::Malformed(e.to_string()))
+}
+
+/// The wire form of a frame's postcard body: the version header, then the body, if
+/// the whole fits in [`MAX_FRAME_BYTES`].
+fn framed(body: &[u8]) -> Result<Vec<u8>, FrameError> {
     let mut bytes = PROTOCOL_VERSION.to_be_bytes().to_vec();
-    let body = postcard::to_allocvec(frame).map_err(|e| FrameError::Malformed(e.to_string()))?;
-    bytes.extend_from_slice(&body);
+    bytes.extend_from_slice(body);
     if bytes.len() > MAX_FRAME_BYTES {
         return Err(FrameError::TooLarge {
             size: bytes.len(),

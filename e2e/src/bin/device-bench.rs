@@ -206,34 +206,37 @@ fn add_floors(figures: &mut Figures, app_gz: f64) {
         eprintln!("device bench: WAYMARK_SIZE_FLOORS is not set, so no size floors (scripts/bench.sh sets it)");
         return;
     };
-    for (floor, label) in [
-        (
-            "automerge_floor",
-            "floor: Automerge alone, the calls the app makes",
-        ),
-        (
-            "stack_floor",
-            "floor: Automerge + a bare two-route Leptos app",
-        ),
-    ] {
+    // A floor's WASM + JS gzipped, or None (and why) if bench.sh has not built it.
+    let measure = |floor: &str| {
         let dir = floors.join(floor);
-        if !dir.join(format!("{floor}_bg.wasm.gz")).exists() {
+        let wasm = dir.join(format!("{floor}_bg.wasm.gz"));
+        if !wasm.exists() {
             eprintln!(
                 "device bench: {} is not built (scripts/bench.sh builds it)",
                 dir.display()
             );
-            continue;
+            return None;
         }
-        let gz = size(&dir.join(format!("{floor}_bg.wasm.gz")))
-            + size(&dir.join(format!("{floor}.js.gz")));
-        figures.add(&format!("{label}, WASM + JS gzip (zopfli)"), "KiB", gz);
-        if floor == "stack_floor" {
-            figures.add(
-                "the app's own code above that floor, gzip (zopfli)",
-                "KiB",
-                app_gz - gz,
-            );
-        }
+        Some(size(&wasm) + size(&dir.join(format!("{floor}.js.gz"))))
+    };
+    if let Some(gz) = measure("automerge_floor") {
+        figures.add(
+            "floor: Automerge alone, the calls the app makes, WASM + JS gzip (zopfli)",
+            "KiB",
+            gz,
+        );
+    }
+    if let Some(gz) = measure("stack_floor") {
+        figures.add(
+            "floor: Automerge + a bare two-route Leptos app, WASM + JS gzip (zopfli)",
+            "KiB",
+            gz,
+        );
+        figures.add(
+            "the app's own code above that floor, gzip (zopfli)",
+            "KiB",
+            app_gz - gz,
+        );
     }
 }
 

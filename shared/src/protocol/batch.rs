@@ -2,7 +2,7 @@
 //! small `Changes` frames that share actor ids, field names and words; deflated
 //! together they take a fraction of the bytes (BENCHMARKS.md, S1 and S2).
 
-use super::{encode, FrameError, ServerFrame, MAX_FRAME_BYTES};
+use super::{body_of, encode, framed, FrameError, ServerFrame, MAX_FRAME_BYTES};
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
@@ -16,11 +16,16 @@ pub const BATCH_BYTES: usize = 1024 * 1024;
 /// Encodes frames queued together for the wire: a lone frame as itself, several as
 /// [`ServerFrame::Batch`] frames of up to [`BATCH_BYTES`] each before deflating. A
 /// frame that cannot be encoded is an error in its own place; the others still go.
+/// Each frame is serialized once, whether it goes alone or in a batch.
 pub fn encode_server_frames(frames: &[ServerFrame]) -> Vec<Result<Vec<u8>, FrameError>> {
-    chunks(frames)
+    let bodies: Vec<Result<Vec<u8>, FrameError>> = frames.iter().map(body_of).collect();
+    chunks(&bodies)
         .into_iter()
-        .map(|range| match &frames[range] {
-            [frame] => encode(frame),
+        .map(|range| match &bodies[range] {
+            [body] => body
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|body| framed(body)),
             several => {
                 deflate(several).and_then(|deflated| encode(&ServerFrame::Batch { deflated }))
             }
@@ -58,35 +63,44 @@ pub fn unpack_batch(deflated: &[u8]) -> Result<Vec<ServerFrame>, FrameError> {
     Ok(frames)
 }
 
-/// Splits `frames` into runs of at most [`BATCH_BYTES`] encoded. A frame that is
-/// bigger, or cannot be measured, stands alone (and says why when encoded).
-fn chunks(frames: &[ServerFrame]) -> Vec<Range<usize>> {
+/// Splits frame bodies into runs of at most [`BATCH_BYTES`]. A body that is bigger,
+/// or a frame that could not be serialized, stands alone (and says why when sent).
+fn chunks(bodies: &[Result<Vec<u8>, FrameError>]) -> Vec<Range<usize>> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut size: usize = 0;
-    for (index, frame) in frames.iter().enumerate() {
-        let frame_size = postcard::to_allocvec(frame).map_or(usize::MAX, |bytes| bytes.len());
-        if index > start && size.saturating_add(frame_size) > BATCH_BYTES {
+    for (index, body) in bodies.iter().enumerate() {
+        let body_size = body.as_ref().map_or(usize::MAX, Vec::len);
+        if index > start && size.saturating_add(body_size) > BATCH_BYTES {
             chunks.push(start..index);
             start = index;
             size = 0;
         }
-        size = size.saturating_add(frame_size);
+        size = size.saturating_add(body_size);
     }
-    if start < frames.len() {
-        chunks.push(start..frames.len());
+    if start < bodies.len() {
+        chunks.push(start..bodies.len());
     }
     chunks
 }
 
-/// The frames as one postcard sequence, deflated.
-fn deflate(frames: &[ServerFrame]) -> Result<Vec<u8>, FrameError> {
-    let body = postcard::to_allocvec(frames).map_err(|e| FrameError::Malformed(e.to_string()))?;
+/// Several serialized frames as one postcard sequence (the length, then the frames
+/// one after another, which is how postcard writes a `Vec<ServerFrame>`), deflated.
+/// Only ever called with bodies that all serialized: a failed one stands alone.
+fn deflate(bodies: &[Result<Vec<u8>, FrameError>]) -> Result<Vec<u8>, FrameError> {
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::default());
+    let deflating = |error: std::io::Error| {
+        FrameError::Malformed(format!("the batch cannot be deflated: {error}"))
+    };
     encoder
-        .write_all(&body)
-        .and_then(|()| encoder.finish())
-        .map_err(|error| FrameError::Malformed(format!("the batch cannot be deflated: {error}")))
+        .write_all(&body_of(&bodies.len())?)
+        .map_err(deflating)?;
+    for body in bodies {
+        encoder
+            .write_all(body.as_ref().map_err(Clone::clone)?)
+            .map_err(deflating)?;
+    }
+    encoder.finish().map_err(deflating)
 }
 
 #[cfg(test)]

@@ -58,15 +58,13 @@ pub async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> R
     supervisor.sync().await?;
 
     // S1: a new device with empty storage signs in and pulls everything.
-    figures.peak_reset_refused |= !reset_peak(pid);
     let mut laptop = Device::new("laptop");
-    let cpu = CpuMark::start(pid);
-    let started = Instant::now();
-    laptop.connect(&url, &token).await?;
-    laptop.sync().await?;
-    let wall = started.elapsed();
-    cpu.record(figures, "S1 cold pull");
-    figures.add_rss("S1 cold pull", pid);
+    let target = Target {
+        url: &url,
+        token: &token,
+        pid,
+    };
+    measured_sync(&mut laptop, &target, figures, "S1 cold pull").await?;
     let missing = work
         .entries
         .iter()
@@ -75,8 +73,6 @@ pub async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> R
     if missing > 0 {
         eprintln!("sync bench: S1 new device lacks {missing} entries after syncing");
     }
-    figures.add("S1 cold pull", "wall time", "ms", millis(wall));
-    figures.add_traffic("S1 cold pull", laptop.traffic);
 
     // S2: the laptop goes offline and works; the phone adds the supervisor's comments.
     laptop.disconnect();
@@ -92,15 +88,7 @@ pub async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> R
     }
     supervisor.sync().await?;
 
-    figures.peak_reset_refused |= !reset_peak(pid);
-    laptop.reset_traffic();
-    let cpu = CpuMark::start(pid);
-    let started = Instant::now();
-    laptop.connect(&url, &token).await?;
-    laptop.sync().await?;
-    let wall = started.elapsed();
-    cpu.record(figures, "S2 offline catch-up");
-    figures.add_rss("S2 offline catch-up", pid);
+    measured_sync(&mut laptop, &target, figures, "S2 offline catch-up").await?;
     let edited: BTreeSet<&str> = work.edits.iter().map(|e| e.entry_id.as_str()).collect();
     let stale = work
         .catch_up_comments
@@ -115,9 +103,36 @@ pub async fn cold_pull_and_catch_up(work: &Workload, figures: &mut Figures) -> R
             laptop.refusals
         );
     }
-    figures.add("S2 offline catch-up", "wall time", "ms", millis(wall));
-    figures.add_traffic("S2 offline catch-up", laptop.traffic);
     // Devices hang up before the server stops, as people's would.
     drop((phone, laptop));
     server.stop().await
+}
+
+/// Where the measured device connects, and the server process being measured.
+struct Target<'a> {
+    url: &'a str,
+    token: &'a str,
+    pid: Option<u32>,
+}
+
+/// Connects `device` and syncs until it holds everything, recording under `scenario`
+/// the CPU, the server's peak memory, the wall time and the traffic of just that.
+async fn measured_sync(
+    device: &mut Device,
+    target: &Target<'_>,
+    figures: &mut Figures,
+    scenario: &'static str,
+) -> Result<(), Failure> {
+    figures.peak_reset_refused |= !reset_peak(target.pid);
+    device.reset_traffic();
+    let cpu = CpuMark::start(target.pid);
+    let started = Instant::now();
+    device.connect(target.url, target.token).await?;
+    device.sync().await?;
+    let wall = started.elapsed();
+    cpu.record(figures, scenario);
+    figures.add_rss(scenario, target.pid);
+    figures.add(scenario, "wall time", "ms", millis(wall));
+    figures.add_traffic(scenario, device.traffic);
+    Ok(())
 }
